@@ -1,0 +1,3 @@
+from channelhub.celery import app as celery_app
+
+__all__ = ["celery_app"]

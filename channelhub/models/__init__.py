@@ -1,0 +1,23 @@
+from channelhub.models.accounts import FailedLogin, Invitation, Membership, Tenant, User, UserManager
+from channelhub.models.approvals import ApprovalLink, ApprovalRequest, ApprovalStep
+from channelhub.models.audit import Activity, Comment
+from channelhub.models.files import StoredFile
+from channelhub.models.notifications import Notification, NotificationPreference, OutboxMessage
+
+__all__ = [
+    "Activity",
+    "ApprovalLink",
+    "ApprovalRequest",
+    "ApprovalStep",
+    "Comment",
+    "FailedLogin",
+    "Invitation",
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "OutboxMessage",
+    "StoredFile",
+    "Tenant",
+    "User",
+    "UserManager",
+]

@@ -1,0 +1,60 @@
+"""Access functions of the filings module: one per aggregate, first line of each view.
+
+Outsiders and missing rows get the same 404; partner users see only their own
+partner's filings and registrations.
+"""
+
+from django.db.models import Q
+
+from channelhub import roles
+from channelhub.access import get_for_tenant_or_404, restrict_to_partner
+from filings.models import CustomerRegistration, Filing, FilingState
+
+FILING_RELATED = ("partner", "created_by", "submitted_by", "approved_by", "recorded_by")
+
+
+def filings_for(request):
+    """Staff see the tenant's filings; partner users their partner's own filings and what was recorded
+    about it (a manager's draft termination of their channel is not theirs to read)."""
+    queryset = restrict_to_partner(request, Filing.objects.select_related(*FILING_RELATED))
+    if request.membership.is_partner_user:
+        queryset = queryset.filter(
+            Q(filed_by_partner=True) | Q(state__in=[FilingState.RECORDED, FilingState.EFFECTIVE])
+        )
+    return queryset
+
+
+def get_filing_for_user(request, pk) -> Filing:
+    return get_for_tenant_or_404(filings_for(request), pk=pk)
+
+
+def registrations_for(request):
+    return restrict_to_partner(
+        request, CustomerRegistration.objects.select_related("partner", "registered_by", "conflicts_with")
+    )
+
+
+def get_registration_for_user(request, pk) -> CustomerRegistration:
+    return get_for_tenant_or_404(registrations_for(request), pk=pk)
+
+
+def may_view_filing(request, filing: Filing) -> bool:
+    """File downloads of a filing's attachments (channelhub.files owner check)."""
+    membership = request.membership
+    if membership is None or not roles.can(membership.role, "filings.view"):
+        return False
+    if not membership.is_partner_user:
+        return True
+    return filing.partner_id == membership.partner_id and (
+        filing.filed_by_partner or filing.state in (FilingState.RECORDED, FilingState.EFFECTIVE)
+    )
+
+
+def may_edit_filing(request, filing: Filing) -> bool:
+    """The filer, or a channel manager for a colleague's filing; partner admins for their own partner."""
+    membership = request.membership
+    if not filing.is_editable or not roles.can(membership.role, "filings.submit"):
+        return False
+    if membership.is_partner_user:
+        return filing.filed_by_partner and filing.partner_id == membership.partner_id
+    return True

@@ -1,0 +1,145 @@
+"""The daily work of the filings module for one tenant (called by filings.tasks).
+
+Every step is idempotent and works one filing (or registration) per transaction,
+by id, re-checking its state under a row lock: a run that dies half-way, or runs
+twice on a day, changes nothing twice. ``today`` is an argument so a run can be
+repeated for a given day (and tests can travel in time).
+"""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from channelhub import approvals, audit
+from channelhub.roles import Role
+from filings import customers, services
+from filings.models import (
+    CustomerRegistration,
+    CustomerStatus,
+    Filing,
+    FilingKind,
+    FilingReminder,
+    FilingState,
+)
+
+S = FilingState
+R = FilingReminder.Kind
+WAITING = [S.SUBMITTED, S.RETURNED, S.APPROVED]
+
+
+def run_daily(today: date) -> dict:
+    return {
+        "expired": expire_filings(today),
+        "reminded": send_reminders(today),
+        "terminated": run_due_terminations(today),
+        "lapsed": lapse_registrations(today),
+    }
+
+
+def expire_filings(today: date) -> int:
+    ids = list(Filing.objects.filter(state__in=WAITING, valid_until__lt=today).values_list("pk", flat=True))
+    return sum(expire_filing(pk, today=today) for pk in ids)
+
+
+def expire_filing(filing_id: int, *, today: date) -> bool:
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().filter(pk=filing_id).first()
+        if (
+            filing is None
+            or filing.state not in WAITING
+            or not filing.valid_until
+            or filing.valid_until >= today
+        ):
+            return False
+        before = filing.state
+        approvals.cancel_pending(filing, by=None, reason=_("The filing's validity ended."))
+        filing.expire()
+        filing.closed_at = timezone.now()
+        filing.save()
+        audit.record(
+            filing,
+            "filing.expired",
+            from_state=before,
+            to_state=filing.state,
+            via="job",
+            comment=_("Valid until %(date)s; not recorded by then.")
+            % {"date": filing.valid_until.isoformat()},
+        )
+        FilingReminder.objects.get_or_create(filing=filing, kind=R.EXPIRED, defaults={"on_date": today})
+        services._notify(
+            [filing.created_by],
+            filing,
+            _("Filing expired: %(title)s") % {"title": services.title_of(filing)},
+            _("Its validity ended on %(date)s. File it again if it is still needed.")
+            % {"date": filing.valid_until.isoformat()},
+        )
+    return True
+
+
+def send_reminders(today: date) -> int:
+    """Remind once per filing and kind: validity ending soon, recording due soon, recording overdue."""
+    cfg = services.get_settings()
+    soon = today + timedelta(days=cfg.remind_days_before)
+    sent = 0
+    validity = Filing.objects.filter(state__in=WAITING, valid_until__gte=today, valid_until__lte=soon)
+    for pk in validity.values_list("pk", flat=True):
+        sent += _remind(pk, R.VALIDITY_SOON, today)
+    recording = Filing.objects.filter(state=S.APPROVED, record_due__isnull=False).filter(
+        Q(record_due__lte=soon)
+    )
+    for pk, due in recording.values_list("pk", "record_due"):
+        sent += _remind(pk, R.RECORD_OVERDUE if due < today else R.RECORD_SOON, today)
+    return sent
+
+
+def _remind(filing_id: int, kind: str, today: date) -> int:
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().select_related("created_by").get(pk=filing_id)
+        try:
+            with transaction.atomic():
+                FilingReminder.objects.create(filing=filing, kind=kind, on_date=today)
+        except IntegrityError:
+            return 0  # already sent: the reminder row is the idempotency key
+        title = services.title_of(filing)
+        if kind == R.VALIDITY_SOON:
+            who = {
+                S.SUBMITTED: services.users_with(Role.CHANNEL_SUPERVISOR),
+                S.RETURNED: [filing.created_by],
+                S.APPROVED: services.users_with(Role.CLERK),
+            }[filing.state]
+            message = _("Validity ends on %(date)s: %(title)s") % {
+                "date": filing.valid_until.isoformat(),
+                "title": title,
+            }
+        elif kind == R.RECORD_SOON:
+            who = services.users_with(Role.CLERK)
+            message = _("To be recorded by %(date)s: %(title)s") % {
+                "date": filing.record_due.isoformat(),
+                "title": title,
+            }
+        else:
+            who = services.users_with(Role.CLERK, Role.CHANNEL_SUPERVISOR)
+            message = _("Recording overdue since %(date)s: %(title)s") % {
+                "date": filing.record_due.isoformat(),
+                "title": title,
+            }
+        audit.record(filing, "filing.reminded", via="job", comment=message)
+        services._notify(who, filing, message)
+    return 1
+
+
+def run_due_terminations(today: date) -> int:
+    ids = Filing.objects.filter(
+        kind=FilingKind.TERMINATION, state=S.RECORDED, termination_date__lte=today
+    ).values_list("pk", flat=True)
+    return sum(services.complete_termination(pk, today=today) for pk in list(ids))
+
+
+def lapse_registrations(today: date) -> int:
+    ids = CustomerRegistration.objects.filter(
+        status=CustomerStatus.PROTECTED, protected_until__lt=today, order_recorded_on__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(customers.lapse_registration(pk, today=today) for pk in list(ids))

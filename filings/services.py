@@ -1,0 +1,556 @@
+"""Every state change of a filing: create, edit, attach, submit, approve / return / reject
+(through the shared approval mechanism), withdraw, record, take effect, expire.
+
+Each function owns its transaction, runs the transition, writes the audit entry
+and queues notifications on commit. Views validate input and call these.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from channelhub import approvals, audit
+from channelhub.approvals import ApprovalAction, Approver
+from channelhub.files import store_file
+from channelhub.models import Membership
+from channelhub.notifications import Kind, notify
+from channelhub.roles import Role
+from channelhub.tenancy import get_current_tenant
+from filings import checks, deadlines, effects, partner_fields
+from filings.models import Filing, FilingKind, FilingSettings, FilingState, RecordCounter, RequiredAttachment
+from partners.models import ChannelType, Partner
+
+K, S = FilingKind, FilingState
+APPROVAL_ACTION = "filings.filing"
+
+audit.register_labels(
+    {
+        "filing.created": gettext_lazy("Created the filing"),
+        "filing.edited": gettext_lazy("Edited the filing"),
+        "filing.submitted": gettext_lazy("Submitted for approval"),
+        "filing.approved": gettext_lazy("Filing approved"),
+        "filing.returned": gettext_lazy("Filing returned for correction"),
+        "filing.rejected": gettext_lazy("Filing rejected"),
+        "filing.withdrawn": gettext_lazy("Withdrew the filing"),
+        "filing.recorded": gettext_lazy("Recorded (备案)"),
+        "filing.effective": gettext_lazy("Took effect"),
+        "filing.stale": gettext_lazy("Partner changed since filing: sent back for a refreshed filing"),
+        "filing.expired": gettext_lazy("Validity ended: filing expired"),
+        "filing.reminded": gettext_lazy("Deadline reminder sent"),
+        "partner.termination_recorded": gettext_lazy("Termination filing recorded"),
+        "partner.filed": gettext_lazy("New channel filing recorded (备案)"),
+        "partner.users_deactivated": gettext_lazy("The partner's users were deactivated"),
+        "draft": gettext_lazy("Draft"),
+        "submitted": gettext_lazy("Waiting for approval"),
+        "recorded": gettext_lazy("Recorded"),
+        "effective": gettext_lazy("Effective"),
+        "withdrawn": gettext_lazy("Withdrawn"),
+        "expired": gettext_lazy("Expired"),
+        "active": gettext_lazy("Active"),
+        "suspended": gettext_lazy("Suspended"),
+        "terminated": gettext_lazy("Terminated"),
+    }
+)
+
+# Seed 002's new-store rule: 门头照片, 合作协议 (否则报备无效), 店家银行账号及开户信息.
+STORE_TYPES = [
+    ChannelType.FRANCHISE,
+    ChannelType.COOPERATIVE_HALL,
+    ChannelType.EXCLUSIVE_STORE,
+    ChannelType.CONCURRENT_STORE,
+]
+# Stored per tenant as data (not interface text), so they are written in the tenant's language
+# here rather than through the translation catalogue.
+DEFAULT_ATTACHMENTS = [
+    (K.NEW, "storefront_photo", {"zh-hans": "门头照片", "en": "Storefront photo"}, STORE_TYPES),
+    (K.NEW, "cooperation_agreement", {"zh-hans": "合作协议", "en": "Cooperation agreement"}, STORE_TYPES),
+    (
+        K.NEW,
+        "bank_account",
+        {"zh-hans": "店家银行账号及开户信息", "en": "Bank account and opening details"},
+        STORE_TYPES,
+    ),
+]
+
+
+class StaleFiling(Exception):
+    """The partner changed after the filing was made: recording stopped, the filing went back."""
+
+    def __init__(self, filing: Filing, conflicts: dict):
+        super().__init__("stale filing")
+        self.filing, self.conflicts = filing, conflicts
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def get_settings() -> FilingSettings:
+    """The active tenant's filing settings, created with seed 002's defaults on first use."""
+    found = FilingSettings.objects.first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        found, created = FilingSettings.objects.get_or_create()
+        if created:
+            language = get_current_tenant().default_language
+            for order, (kind, code, labels, types) in enumerate(DEFAULT_ATTACHMENTS):
+                RequiredAttachment.objects.get_or_create(
+                    kind=kind,
+                    code=code,
+                    defaults={
+                        "label": labels.get(language, labels["en"]),
+                        "channel_types": [str(t) for t in types],
+                        "sort_order": order,
+                    },
+                )
+    return found
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _lock(filing: Filing) -> Filing:
+    return Filing.objects.select_for_update().get(pk=filing.pk)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+def users_with(*roles) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role__in=roles, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def filing_url(filing: Filing) -> str:
+    return reverse("filings:detail", kwargs={"tenant_slug": get_current_tenant().slug, "pk": filing.pk})
+
+
+def title_of(filing: Filing) -> str:
+    return _("%(kind)s: %(name)s") % {"kind": filing.get_kind_display(), "name": filing.subject_name}
+
+
+def _notify(recipients, filing: Filing, title: str, body: str = "", kind=Kind.GENERAL) -> None:
+    notify(recipients, kind=kind, title=title, body=body, url=filing_url(filing))
+
+
+def _channel_type_for(kind, partner, proposed) -> str:
+    if kind == K.NEW:
+        return proposed.get("channel_type", "") or ""
+    return partner.channel_type if partner is not None else ""
+
+
+def _proposed_changes(partner, values: dict) -> dict:
+    """Only the fields whose value differs from the partner's current one."""
+    current = partner_fields.snapshot(partner)
+    return {
+        name: value
+        for name, value in values.items()
+        if name in current and not partner_fields.same(current[name], value)
+    }
+
+
+# --- drafting -----------------------------------------------------------------------------------
+
+
+def create_filing(
+    *, kind: str, by, partner: Partner | None = None, fields: dict, proposed: dict, by_partner: bool = False
+) -> Filing:
+    """A draft filing. ``fields`` are the form's own fields (reason, impact, dates...);
+    ``proposed`` partner values: all of them for a new channel, the edited ones for a change.
+    ``by_partner``: filed by a partner user for its own channel."""
+    _require(kind in K.values, _("Unknown filing kind."))
+    if kind != K.NEW:
+        _require(partner is not None, _("Choose the partner."))
+    with transaction.atomic():
+        filing = Filing(
+            kind=kind,
+            partner=partner if kind != K.NEW else None,
+            created_by=by,
+            filed_by_partner=by_partner,
+            **fields,
+        )
+        if kind == K.CHANGE:
+            filing.proposed = _proposed_changes(partner, proposed)
+            filing.baseline = partner_fields.snapshot(partner)
+        elif kind == K.NEW:
+            filing.proposed = proposed
+        filing.channel_type = _channel_type_for(kind, partner, filing.proposed)
+        filing.save()
+        audit.record(filing, "filing.created", actor=by, to_state=filing.state)
+    return filing
+
+
+def update_filing(filing: Filing, *, by, fields: dict, proposed: dict) -> Filing:
+    """Edit a draft or returned filing. A change filing is re-based on the partner as it is now
+    (this is the "refreshed filing" a stale one asks for)."""
+    with transaction.atomic():
+        locked = _lock(filing)
+        _require(locked.is_editable, _("Only drafts and returned filings can be edited."))
+        before = _editable_values(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if locked.kind == K.CHANGE:
+            partner = Partner.objects.select_for_update().get(pk=locked.partner_id)
+            locked.proposed = _proposed_changes(partner, proposed)
+            locked.baseline = partner_fields.snapshot(partner)
+        elif locked.kind == K.NEW:
+            locked.proposed = proposed
+        locked.channel_type = _channel_type_for(locked.kind, locked.partner, locked.proposed)
+        locked.save()
+        changes = audit.diff(before, _editable_values(locked))
+        audit.record(locked, "filing.edited", actor=by, changes=changes)
+    return locked
+
+
+def _editable_values(filing: Filing) -> dict:
+    values = {
+        str(Filing._meta.get_field(name).verbose_name): getattr(filing, name)
+        for name in (
+            "basic_situation",
+            "expected_annual_sales",
+            "expected_scale_notes",
+            "expected_start_date",
+            "resources_needed",
+            "reason",
+            "impact",
+            "termination_date",
+        )
+        if getattr(filing, name) not in (None, "")
+    }
+    for label, value in partner_fields.labelled(filing.proposed):
+        values[label] = value
+    return values
+
+
+def add_attachment(filing: Filing, uploaded, *, code: str, by):
+    """Attach a supporting document (``code``: a required attachment's code, or "other")."""
+    with transaction.atomic():
+        locked = _lock(filing)
+        _require(locked.is_editable, _("Attachments can be added while the filing is a draft or returned."))
+        return store_file(locked, uploaded, kind=code or "other", by=by)
+
+
+# --- submission and approval --------------------------------------------------------------------
+
+
+def submit_filing(filing: Filing, *, by) -> Filing:
+    """Check completeness, fix the validity on first submission and ask the supervisor."""
+    get_settings()  # made (with the default attachments) outside the transaction a refusal rolls back
+    with transaction.atomic():
+        locked = _lock(filing)
+        _require(locked.is_editable, _("This filing has already been submitted."))
+        today = deadlines.tenant_today()
+        if locked.valid_until is None:
+            locked.valid_until = deadlines.validity_end(today, get_settings())
+        if locked.kind == K.TERMINATION and locked.partner_id:
+            locked.impact_snapshot = checks.termination_impact(locked.partner)
+        result = checks.checklist(locked, today=today)
+        if not result.passed:
+            raise ValidationError(
+                _("The filing is not complete: %(problems)s") % {"problems": result.message()}
+            )
+        before = locked.state
+        locked.submit()
+        locked.revision += 1
+        locked.submitted_by, locked.submitted_at = by, timezone.now()
+        locked.save()
+        audit.record(locked, "filing.submitted", actor=by, from_state=before, to_state=locked.state)
+        approvals.request_approval(
+            locked,
+            action=APPROVAL_ACTION,
+            title=title_of(locked),
+            steps=[Approver(role=Role.CHANNEL_SUPERVISOR)],
+            by=by,
+        )
+    return locked
+
+
+def _decided_via(request) -> str:
+    step = request.steps.exclude(decision="").order_by("-order").first()
+    return step.via if step is not None and step.via else "web"
+
+
+def _decision_comment(request) -> str:
+    step = request.steps.exclude(decision="").order_by("-order").first()
+    return step.comment if step is not None else ""
+
+
+def on_approved(filing: Filing, request, by) -> None:
+    locked = _lock(filing)
+    today = deadlines.tenant_today()
+    result = checks.checklist(locked, today=today)
+    if not result.passed:
+        raise ValidationError(
+            _("This filing cannot be approved: %(problems)s. Return it for correction instead.")
+            % {"problems": result.message()}
+        )
+    before = locked.state
+    locked.approve()
+    locked.approved_by, locked.approved_at = by, timezone.now()
+    locked.record_due = min(deadlines.record_due(today, get_settings()), locked.valid_until or today)
+    locked.save()
+    audit.record(
+        locked,
+        "filing.approved",
+        actor=by,
+        from_state=before,
+        to_state=locked.state,
+        via=_decided_via(request),
+    )
+    _notify(
+        users_with(Role.CLERK),
+        locked,
+        _("To be recorded by %(date)s: %(title)s")
+        % {"date": locked.record_due.isoformat(), "title": title_of(locked)},
+    )
+
+
+def on_returned(filing: Filing, request, by) -> None:
+    locked = _lock(filing)
+    before = locked.state
+    locked.return_for_correction()
+    locked.save()
+    audit.record(
+        locked,
+        "filing.returned",
+        actor=by,
+        from_state=before,
+        to_state=locked.state,
+        comment=_decision_comment(request),
+        via=_decided_via(request),
+    )
+
+
+def on_rejected(filing: Filing, request, by) -> None:
+    locked = _lock(filing)
+    before = locked.state
+    locked.reject()
+    locked.closed_at = timezone.now()
+    locked.save()
+    audit.record(
+        locked,
+        "filing.rejected",
+        actor=by,
+        from_state=before,
+        to_state=locked.state,
+        comment=_decision_comment(request),
+        via=_decided_via(request),
+    )
+
+
+def describe(filing: Filing) -> list[tuple[str, str]]:
+    """What the supervisor sees in the portal and in the e-mail: the filing, its diff, the checklist."""
+    from filings.presenters import approval_rows
+
+    return approval_rows(filing)
+
+
+def register_approval_action() -> None:
+    approvals.register_action(
+        ApprovalAction(
+            key=APPROVAL_ACTION,
+            on_approved=on_approved,
+            on_returned=on_returned,
+            on_rejected=on_rejected,
+            describe=describe,
+            subject_url=filing_url,
+        )
+    )
+
+
+def withdraw_filing(filing: Filing, *, by, reason: str = "") -> Filing:
+    with transaction.atomic():
+        locked = _lock(filing)
+        _require(
+            locked.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED),
+            _("This filing can no longer be withdrawn."),
+        )
+        before = locked.state
+        approvals.cancel_pending(locked, by=by, reason=reason)
+        locked.withdraw()
+        locked.closed_at = timezone.now()
+        locked.save()
+        audit.record(
+            locked, "filing.withdrawn", actor=by, from_state=before, to_state=locked.state, comment=reason
+        )
+    return locked
+
+
+# --- recording (备案) ----------------------------------------------------------------------------
+
+
+def next_record_seq(year: int) -> int:
+    """The next number of the tenant's sequence for ``year``. Call inside the recording transaction:
+    the counter row stays locked until it commits, so concurrent recordings queue here."""
+    RecordCounter.objects.get_or_create(year=year)
+    counter = RecordCounter.objects.select_for_update().get(year=year)
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    return counter.last_seq
+
+
+def record_filing(filing: Filing, *, by, note: str = "") -> Filing:
+    """Record an approved filing: a record number and time, then its effect on the partner.
+
+    A change filing whose partner changed since it was made is not applied: it goes
+    back to the filer for a refreshed filing, and ``StaleFiling`` says what changed.
+    """
+    conflicts = {}
+    with transaction.atomic():
+        locked = _lock(filing)
+        _require(locked.state == S.APPROVED, _("Only approved filings can be recorded."))
+        today = deadlines.tenant_today()
+        if locked.valid_until and today > locked.valid_until:
+            raise ValidationError(
+                _("This filing's validity ended on %(date)s; it can no longer be recorded.")
+                % {"date": locked.valid_until.isoformat()}
+            )
+        partner = None
+        if locked.partner_id:
+            partner = Partner.objects.select_for_update().get(pk=locked.partner_id)
+        if locked.kind == K.CHANGE:
+            conflicts = checks.stale_fields(locked, partner)
+        if conflicts:
+            _send_back_stale(locked, conflicts, by=by)
+        else:
+            result = checks.checklist(locked, today=today)
+            if not result.passed:
+                raise ValidationError(
+                    _("This filing cannot be recorded: %(problems)s") % {"problems": result.message()}
+                )
+            _record(locked, partner, by=by, note=note, today=today)
+    if conflicts:
+        raise StaleFiling(locked, conflicts)
+    return locked
+
+
+def _send_back_stale(filing: Filing, conflicts: dict, *, by) -> None:
+    before = filing.state
+    filing.return_for_correction()
+    filing.save()
+    audit.record(
+        filing,
+        "filing.stale",
+        actor=by,
+        from_state=before,
+        to_state=filing.state,
+        changes=conflicts,
+        comment=_("The partner record changed after this filing was made. Please check and resubmit it."),
+    )
+    _notify(
+        [filing.created_by],
+        filing,
+        _("Please refresh your filing: %(title)s") % {"title": title_of(filing)},
+        _("The partner record changed after the filing was made: %(fields)s")
+        % {"fields": ", ".join(conflicts)},
+    )
+
+
+def _record(filing: Filing, partner, *, by, note: str, today) -> None:
+    now = timezone.now()
+    cfg = get_settings()
+    year = deadlines.tenant_year(now)
+    seq = next_record_seq(year)
+    before = filing.state
+    filing.record()
+    filing.record_year, filing.record_seq = year, seq
+    filing.record_number = f"{cfg.record_number_prefix}-{year}-{seq:04d}"
+    filing.recorded_by, filing.recorded_at, filing.record_note = by, now, note
+    filing.save()
+    audit.record(
+        filing,
+        "filing.recorded",
+        actor=by,
+        from_state=before,
+        to_state=filing.state,
+        comment=f"{filing.record_number}" + (f"\n{note}" if note else ""),
+    )
+    if filing.kind == K.NEW:
+        filing.partner = effects.create_partner(filing, by=by)
+        _take_effect(filing, by=by)
+    elif filing.kind == K.CHANGE:
+        changes = effects.apply_change(partner, filing.proposed, by=by, filing=filing)
+        _take_effect(filing, by=by, changes=changes)
+    else:
+        effects.suspend_ordering(partner, by=by, filing=filing)
+        if filing.termination_date <= today:
+            _terminate(filing, partner, by=by)
+    people = {filing.created_by, filing.approved_by}
+    if filing.partner_id:
+        people |= set(_partner_users(filing.partner))
+    _notify(
+        people,
+        filing,
+        _("Recorded as %(number)s: %(title)s") % {"number": filing.record_number, "title": title_of(filing)},
+    )
+
+
+def _take_effect(filing: Filing, *, by, changes: dict | None = None, via: str = "web") -> None:
+    before = filing.state
+    filing.take_effect()
+    filing.effective_at = timezone.now()
+    filing.closed_at = filing.effective_at
+    filing.save()
+    audit.record(
+        filing,
+        "filing.effective",
+        actor=by,
+        from_state=before,
+        to_state=filing.state,
+        changes=changes,
+        via=via,
+    )
+
+
+def _partner_users(partner) -> list:
+    return [m.user for m in Membership.objects.filter(partner=partner).select_related("user")]
+
+
+def _terminate(filing: Filing, partner, *, by) -> None:
+    filing.effective_at = timezone.now()
+    users = _partner_users(partner)
+    effects.terminate(partner, by=by, filing=filing)
+    _take_effect(filing, by=by, via="job" if by is None else "web")
+    concerned = set(users) | {filing.created_by, filing.approved_by, filing.recorded_by, partner.owner}
+    concerned |= set(users_with(Role.CHANNEL_SUPERVISOR, Role.FINANCE, Role.TENANT_ADMIN))
+    notify(
+        concerned,
+        kind=Kind.PARTNER_STATUS,
+        title=_("%(partner)s is terminated as of %(date)s (%(number)s)")
+        % {
+            "partner": partner.name,
+            "date": filing.termination_date.isoformat(),
+            "number": filing.record_number,
+        },
+        body=_("Its users can no longer log in. Open orders, stock and unsettled accounts need handling."),
+        url=filing_url(filing),
+    )
+
+
+def complete_termination(filing_id: int, *, today) -> bool:
+    """Terminate the partner of a recorded termination filing whose date has come.
+
+    Idempotent (the daily job may run it twice): a filing that is no longer
+    recorded, or whose date is still ahead, is left alone. Returns whether it acted.
+    """
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().filter(pk=filing_id).first()
+        if (
+            filing is None
+            or filing.kind != K.TERMINATION
+            or filing.state != S.RECORDED
+            or filing.termination_date > today
+        ):
+            return False
+        partner = Partner.objects.select_for_update().get(pk=filing.partner_id)
+        _terminate(filing, partner, by=None)
+    return True

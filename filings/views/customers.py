@@ -1,0 +1,143 @@
+"""Customer registration pages: list (conflicts for managers), register, detail and its actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from channelhub import roles
+from channelhub.access import tenant_view
+from channelhub.audit import timeline_for
+from channelhub.forms import add_service_errors
+from filings import customers, deadlines
+from filings.access import get_registration_for_user, registrations_for
+from filings.forms import CustomerFilter, CustomerRegistrationForm, OrderForm, ReasonForm, ResolveForm
+from filings.models import CustomerRegistration, CustomerStatus
+
+C = CustomerStatus
+
+
+def _to_detail(request, registration):
+    return redirect("filings:customer-detail", tenant_slug=request.tenant.slug, pk=registration.pk)
+
+
+@never_cache
+@tenant_view("customers.view")
+def customer_list(request):
+    queryset = registrations_for(request).order_by("-created_at", "-pk")
+    filterset = CustomerFilter(request.GET or None, queryset=queryset, membership=request.membership)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    conflicts = None
+    if roles.can(request.membership.role, "customers.manage"):
+        conflicts = CustomerRegistration.objects.filter(status=C.CONFLICT).count()
+    return render(
+        request,
+        "filings/customers/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "open_conflicts": conflicts},
+    )
+
+
+@never_cache
+@tenant_view("customers.register")
+def customer_new(request):
+    membership = request.membership
+    form = CustomerRegistrationForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        partner = membership.partner if membership.is_partner_user else form.cleaned_data["partner"]
+        try:
+            registration = customers.register_customer(
+                partner=partner, by=request.user, data=form.registration_values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if registration.status == C.CONFLICT:
+                messages.warning(
+                    request,
+                    _(
+                        "This customer is already registered by another partner and protected, so it is taken. "
+                        "Your registration is kept as a conflict; a channel manager will look at it."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Registered. The customer is protected for you until %(date)s.")
+                    % {"date": registration.protected_until.isoformat()},
+                )
+            return _to_detail(request, registration)
+    return render(request, "filings/customers/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@tenant_view("customers.view", model=CustomerRegistration)
+def customer_detail(request, pk, *, forms=None, status=200):
+    registration = get_registration_for_user(request, pk)
+    may_manage = roles.can(request.membership.role, "customers.manage")
+    forms = forms or {}
+    holder = registration.conflicts_with if may_manage else None
+    context = {
+        "registration": registration,
+        "may_manage": may_manage,
+        "holder": holder,
+        "related_conflicts": list(registration.conflicts.select_related("partner")) if may_manage else [],
+        "order_form": forms.get("order") or OrderForm(initial={"on": deadlines.tenant_today()}),
+        "release_form": forms.get("release") or ReasonForm(),
+        "resolve_form": forms.get("resolve") or ResolveForm(),
+        "timeline": timeline_for(registration),
+        "today": deadlines.tenant_today(),
+    }
+    return render(request, "filings/customers/detail.html", context, status=status)
+
+
+@require_POST
+@tenant_view("customers.manage", model=CustomerRegistration)
+def customer_order(request, pk):
+    registration = get_registration_for_user(request, pk)
+    form = OrderForm(request.POST)
+    if form.is_valid():
+        try:
+            customers.record_order(registration, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Order recorded: the protection no longer lapses."))
+            return _to_detail(request, registration)
+    return customer_detail(request, pk, forms={"order": form}, status=400)
+
+
+@require_POST
+@tenant_view("customers.manage", model=CustomerRegistration)
+def customer_release(request, pk):
+    registration = get_registration_for_user(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            customers.release_registration(registration, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The customer was released."))
+            return _to_detail(request, registration)
+    return customer_detail(request, pk, forms={"release": form}, status=400)
+
+
+@require_POST
+@tenant_view("customers.manage", model=CustomerRegistration)
+def customer_resolve(request, pk):
+    registration = get_registration_for_user(request, pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            customers.resolve_conflict(registration, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The conflict is resolved."))
+            return _to_detail(request, registration)
+    return customer_detail(request, pk, forms={"resolve": form}, status=400)

@@ -1,0 +1,320 @@
+"""A filing's pages: the three forms, the detail page and its actions."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from channelhub import roles
+from channelhub.access import get_for_tenant_or_404, tenant_view
+from channelhub.audit import timeline_for
+from channelhub.files import files_of
+from channelhub.forms import add_service_errors
+from channelhub.models import ApprovalRequest
+from filings import checks, deadlines, partner_fields, presenters, services
+from filings.access import get_filing_for_user, may_edit_filing, may_view_filing
+from filings.forms import (
+    AttachmentForm,
+    ChangeFilingForm,
+    NewFilingForm,
+    NoteForm,
+    PartnerPickForm,
+    ReasonForm,
+    TerminationFilingForm,
+    _partner_queryset,
+)
+from filings.models import Filing, FilingKind, FilingState
+
+K, S = FilingKind, FilingState
+
+
+def _to_detail(request, filing):
+    return redirect("filings:detail", tenant_slug=request.tenant.slug, pk=filing.pk)
+
+
+def _picked_partner(request):
+    """The partner a change or termination is about (?partner= or the form's hidden field)."""
+    pk = request.POST.get("partner") or request.GET.get("partner")
+    if not pk or not str(pk).isdigit():
+        return None
+    return get_for_tenant_or_404(_partner_queryset(request.membership), pk=pk)
+
+
+def _kind_form(request, kind, *, filing=None, partner=None):
+    data = request.POST if request.method == "POST" else None
+    if kind == K.NEW:
+        return NewFilingForm(data, filing=filing)
+    if kind == K.CHANGE:
+        return ChangeFilingForm(data, partner=partner, filing=filing)
+    initial = None if filing else {"termination_date": None}
+    return TerminationFilingForm(data, instance=filing, initial=initial, today=deadlines.tenant_today())
+
+
+def _proposed(kind, form) -> dict:
+    return form.partner_values() if kind in (K.NEW, K.CHANGE) else {}
+
+
+def _form_page(request, kind, form, *, filing=None, partner=None, status=200):
+    context = {
+        "kind": kind,
+        "kind_label": dict(K.choices)[kind],
+        "form": form,
+        "filing": filing,
+        "partner": partner,
+        "own_fields": [form[name] for name in getattr(form, "OWN_FIELDS", [])],
+        "partner_form_fields": [form[spec.name] for spec in getattr(form, "partner_specs", [])],
+    }
+    if kind == K.CHANGE:
+        context["diff"] = _diff_of(form, partner)
+    if kind == K.TERMINATION and partner is not None:
+        context["impact_rows"] = presenters.impact_rows(checks.termination_impact(partner))
+    return render(request, "filings/form.html", context, status=400 if form.errors else status)
+
+
+def _diff_of(form, partner):
+    """The diff as the form stands: bound values when posted, else the initial ones."""
+    current = partner_fields.snapshot(partner)
+    proposed = {}
+    for spec in form.partner_specs:
+        bound = form[spec.name]
+        if form.is_bound:
+            try:
+                value = form.fields[spec.name].clean(bound.value())
+            except ValidationError:
+                continue
+        else:
+            value = form.fields[spec.name].initial
+        proposed[spec.name] = spec.to_json(value)
+    return partner_fields.diff_rows(current, proposed)
+
+
+@never_cache
+@tenant_view("filings.submit_new")
+def new_channel(request):
+    form = _kind_form(request, K.NEW)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.create_filing(
+                kind=K.NEW, by=request.user, fields=form.own_values(), proposed=form.partner_values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved. Add the attachments, then submit it for approval."))
+            return _to_detail(request, filing)
+    return _form_page(request, K.NEW, form)
+
+
+def _new_for_partner(request, kind):
+    partner = _picked_partner(request)
+    if partner is None:
+        pick = PartnerPickForm(request.GET or None, membership=request.membership)
+        return render(
+            request,
+            "filings/pick_partner.html",
+            {"pick": pick, "kind": kind, "kind_label": dict(K.choices)[kind]},
+        )
+    form = _kind_form(request, kind, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.create_filing(
+                kind=kind,
+                by=request.user,
+                partner=partner,
+                fields=form.own_values(),
+                proposed=_proposed(kind, form),
+                by_partner=request.membership.is_partner_user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved. Check it, then submit it for approval."))
+            return _to_detail(request, filing)
+    return _form_page(request, kind, form, partner=partner)
+
+
+@never_cache
+@tenant_view("filings.submit")
+def new_change(request):
+    return _new_for_partner(request, K.CHANGE)
+
+
+@never_cache
+@tenant_view("filings.submit")
+def new_termination(request):
+    return _new_for_partner(request, K.TERMINATION)
+
+
+@tenant_view("filings.submit")
+def change_preview(request):
+    """htmx: the field-by-field diff of the change form as it is being filled in."""
+    partner = _picked_partner(request)
+    if partner is None:
+        raise Http404
+    form = ChangeFilingForm(request.POST or None, partner=partner)
+    return render(request, "filings/_diff.html", {"diff": _diff_of(form, partner), "live": True})
+
+
+@never_cache
+@tenant_view("filings.submit", model=Filing)
+def edit(request, pk):
+    filing = get_filing_for_user(request, pk)
+    if not may_edit_filing(request, filing):
+        messages.warning(request, _("This filing cannot be edited now."))
+        return _to_detail(request, filing)
+    form = _kind_form(request, filing.kind, filing=filing, partner=filing.partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_filing(
+                filing, by=request.user, fields=form.own_values(), proposed=_proposed(filing.kind, form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return _to_detail(request, filing)
+    return _form_page(request, filing.kind, form, filing=filing, partner=filing.partner)
+
+
+def _approval_of(filing):
+    return (
+        ApprovalRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(Filing), object_id=filing.pk
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@never_cache
+@tenant_view("filings.view", model=Filing)
+def detail(request, pk, *, attachment_form=None, note_form=None, status=200):
+    filing = get_filing_for_user(request, pk)
+    if not may_view_filing(request, filing):
+        raise Http404
+    role = request.membership.role
+    today = deadlines.tenant_today()
+    editable = may_edit_filing(request, filing)
+    files = list(files_of(filing).select_related("uploaded_by"))
+    requirements = checks.required_attachments(filing)
+    required_codes = {r.code for r in requirements}
+    stale = checks.stale_fields(filing) if filing.kind == K.CHANGE and filing.state == S.APPROVED else {}
+    context = {
+        "filing": filing,
+        "content_rows": presenters.content_rows(filing, with_diff=False),
+        "diff": presenters.diff(filing),
+        "checklist": checks.checklist(filing, today=today)
+        if filing.state in (S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED)
+        else None,
+        "attachments": [(r, [f for f in files if f.kind == r.code]) for r in requirements],
+        "other_files": [f for f in files if f.kind not in required_codes],
+        "approval": _approval_of(filing),
+        "timeline": timeline_for(filing),
+        "editable": editable,
+        "may_submit": editable,
+        "may_withdraw": filing.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED)
+        and _may_withdraw(request, filing),
+        "may_record": filing.state == S.APPROVED and roles.can(role, "filings.record"),
+        "attachment_form": attachment_form
+        or AttachmentForm(requirements=requirements, max_mb=request.tenant.upload_limit_mb),
+        "note_form": note_form or NoteForm(),
+        "withdraw_form": ReasonForm(),
+        "stale": stale,
+        "today": today,
+        "record_overdue": filing.state == S.APPROVED and filing.record_due and filing.record_due < today,
+    }
+    return render(request, "filings/detail.html", context, status=status)
+
+
+@require_POST
+@tenant_view("filings.submit", model=Filing)
+def attach(request, pk):
+    filing = get_filing_for_user(request, pk)
+    if not may_edit_filing(request, filing):
+        raise PermissionDenied
+    form = AttachmentForm(
+        request.POST,
+        request.FILES,
+        requirements=checks.required_attachments(filing),
+        max_mb=request.tenant.upload_limit_mb,
+    )
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                filing, form.cleaned_data["file"], code=form.cleaned_data["code"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Attached %(name)s.") % {"name": form.cleaned_data["file"].name})
+            return _to_detail(request, filing)
+    return detail(request, pk, attachment_form=form, status=400)
+
+
+@require_POST
+@tenant_view("filings.submit", model=Filing)
+def submit(request, pk):
+    filing = get_filing_for_user(request, pk)
+    if not may_edit_filing(request, filing):
+        raise PermissionDenied
+    try:
+        services.submit_filing(filing, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Submitted. The channel supervisor has been asked to approve it."))
+    return _to_detail(request, filing)
+
+
+def _may_withdraw(request, filing) -> bool:
+    """Channel managers, and partner admins for what their partner filed."""
+    if not roles.can(request.membership.role, "filings.submit"):
+        return False
+    return not request.membership.is_partner_user or filing.filed_by_partner
+
+
+@require_POST
+@tenant_view("filings.submit", model=Filing)
+def withdraw(request, pk):
+    filing = get_filing_for_user(request, pk)
+    if not _may_withdraw(request, filing):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please say why you withdraw the filing."))
+        return _to_detail(request, filing)
+    try:
+        services.withdraw_filing(filing, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The filing was withdrawn."))
+    return _to_detail(request, filing)
+
+
+@require_POST
+@tenant_view("filings.record", model=Filing)
+def record(request, pk):
+    filing = get_filing_for_user(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        recorded = services.record_filing(filing, by=request.user, note=form.cleaned_data.get("note", ""))
+    except services.StaleFiling as stale:
+        messages.warning(
+            request,
+            _(
+                "Not recorded: the partner record changed after this filing was made (%(fields)s). "
+                "It was sent back to %(filer)s for a refreshed filing."
+            )
+            % {"fields": ", ".join(stale.conflicts), "filer": filing.created_by.display_name},
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recorded as %(number)s.") % {"number": recorded.record_number})
+    return _to_detail(request, filing)

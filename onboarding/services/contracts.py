@@ -1,0 +1,113 @@
+"""Contract: issue (render the tenant's template to a PDF and fingerprint it) and the
+company's countersignature, which creates the active partner."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from channelhub import audit, files
+from channelhub.documents import render_pdf
+from channelhub.roles import Role
+from onboarding.contract_render import TemplateProblem, contract_context, render_body
+from onboarding.models import Contract, ContractTemplate, State
+from onboarding.services.applicant import current_contract
+from onboarding.services.common import WrongState, atomic, email_applicant, lock, run, tell_owner, tell_staff
+
+
+def current_template() -> ContractTemplate | None:
+    return ContractTemplate.objects.filter(is_current=True).first()
+
+
+def render_contract_pdf(*, tenant, application, contract, template) -> bytes:
+    body = render_body(
+        template.body, contract_context(tenant=tenant, application=application, contract=contract)
+    )
+    return render_pdf(
+        "onboarding/documents/contract.html",
+        {"tenant": tenant, "body": mark_safe(body), "contract": contract},  # noqa: S308 — sandboxed, autoescaped
+        language=tenant.default_language,
+    )
+
+
+def issue_contract(application, *, by, terms: dict):
+    """Issue (or re-issue) the contract: ``terms`` are Contract's term fields. A re-issue
+    replaces the previous version, which can then no longer be signed."""
+    template = current_template()
+    if template is None:
+        raise ValidationError(_("There is no contract template yet; the tenant admin writes one."))
+    if terms["valid_until"] <= terms["valid_from"]:
+        raise ValidationError({"valid_until": _("The contract must end after it starts.")})
+    with atomic():
+        app = lock(application)
+        previous = current_contract(app)
+        version = (app.contracts.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+        contract = Contract(
+            tenant_id=app.tenant_id,
+            application=app,
+            version=version,
+            template=template,
+            number=f"{app.reference}-{version:02d}",
+            issued_by=by,
+            **terms,
+        )
+        try:
+            pdf = render_contract_pdf(
+                tenant=app.tenant, application=app, contract=contract, template=template
+            )
+        except TemplateProblem as problem:
+            raise ValidationError(str(problem)) from None
+        upload = ContentFile(pdf, name=f"contract-{contract.number}.pdf")
+        run(
+            app,
+            "issue_contract",
+            by=by,
+            comment=contract.number,
+            changes={"version": [str(previous.version) if previous else "", str(version)]},
+        )
+        stored = files.store_file(app, upload, kind="contract", by=by, mime_type=files.PDF)
+        contract.file, contract.sha256 = stored, stored.sha256
+        contract.save()
+        if previous is not None:
+            previous.voided_at = timezone.now()
+            previous.save(update_fields=["voided_at"])
+        email_applicant(app, "contract_issued", contract=contract)
+    return contract
+
+
+def countersign(application, *, by):
+    """The company countersigns: the partner is created with the application's data,
+    the documents are linked to it, its training checklist made and its admin invited."""
+    from onboarding.services.activation import create_partner, invite_partner_admin, link_documents
+    from onboarding.services.training import create_training_checklist
+
+    with atomic():
+        app = lock(application)
+        if app.state != State.CONTRACT_SIGNED:
+            raise WrongState(app)
+        contract = current_contract(app)
+        if contract is None or contract.signed_at is None:
+            raise WrongState(app)
+        partner = create_partner(app, contract=contract, by=by)
+        app.partner = partner
+        contract.countersigned_by, contract.countersigned_at = by, timezone.now()
+        contract.save(update_fields=["countersigned_by", "countersigned_at"])
+        run(app, "countersign", by=by, comment=contract.number, changes={"partner": ["", partner.name]})
+        link_documents(app, partner, contract=contract, by=by)
+        tasks = create_training_checklist(partner, application=app)
+        invitation = invite_partner_admin(app, partner, by=by)
+        audit.record(
+            partner,
+            "onboarding.admitted",
+            actor=by,
+            comment=_("Admitted through application %(ref)s, contract %(number)s")
+            % {"ref": app.reference, "number": contract.number},
+        )
+        email_applicant(app, "welcome", partner=partner, invited=invitation is not None)
+        tell_owner(app, _("countersigned: the partner is active"))
+        roles_to_train = sorted({t.responsible_role for t in tasks} - {Role.CHANNEL_MANAGER})
+        from onboarding.services.common import members_with
+
+        tell_staff(app, members_with(roles_to_train), _("new partner: onboarding training to run"))
+    return partner

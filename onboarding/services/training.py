@@ -1,0 +1,55 @@
+"""Onboarding training (入职培训): a checklist per new partner from the tenant's topics,
+ticked off by the department responsible for each topic."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from channelhub import audit
+from onboarding.models import TrainingTask, TrainingTopic
+from onboarding.models.application import role_of
+from onboarding.services.common import atomic
+
+
+def create_training_checklist(partner, *, application=None) -> list[TrainingTask]:
+    """Idempotent: a partner that has a checklist keeps it."""
+    existing = list(TrainingTask.objects.filter(partner=partner))
+    if existing:
+        return existing
+    tasks = [
+        TrainingTask(
+            tenant_id=partner.tenant_id,
+            partner=partner,
+            application=application,
+            topic=topic,
+            title=topic.title,
+            description=topic.description,
+            responsible_role=topic.responsible_role,
+            order=topic.order,
+        )
+        for topic in TrainingTopic.objects.filter(is_active=True).order_by("order", "pk")
+    ]
+    TrainingTask.objects.bulk_create(tasks)
+    return list(TrainingTask.objects.filter(partner=partner))
+
+
+def may_complete(task, user) -> bool:
+    return role_of(user, task.tenant_id) == task.responsible_role and task.completed_at is None
+
+
+def complete_training_task(task, *, by, note: str = ""):
+    if role_of(by, task.tenant_id) != task.responsible_role:
+        raise PermissionDenied("only the responsible department ticks this off")
+    with atomic():
+        locked = TrainingTask.objects.select_for_update().select_related("partner").get(pk=task.pk)
+        if locked.completed_at is not None:
+            raise ValidationError(_("This training was already ticked off."))
+        locked.completed_at, locked.completed_by, locked.note = timezone.now(), by, note.strip()[:300]
+        locked.save(update_fields=["completed_at", "completed_by", "note"])
+        audit.record(
+            locked.partner,
+            "onboarding.training_completed",
+            actor=by,
+            comment=f"{locked.title} {note}".strip(),
+        )
+    return locked

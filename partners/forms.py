@@ -1,0 +1,210 @@
+"""Forms of the partner registry. Every dropdown is built in ``__init__`` from the
+tenant-scoped default manager (never a class-level queryset)."""
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from channelhub.files import XLSX, PrivateFileField
+from partners.models import (
+    CATEGORIES_OF,
+    DocumentKind,
+    Partner,
+    PartnerContact,
+    Region,
+    RewardPenaltyCategory,
+    RewardPenaltyKind,
+    Tier,
+)
+from partners.services import PARTNER_FIELDS, owner_choices
+from partners.validators import normalise_credit_code, validate_credit_code
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def region_sort_key(region):
+    """Division code order where there are codes (the official order), else by name."""
+    return [(node.code or "~", node.name) for node in region.chain]
+
+
+class _PathOrderedIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for region in sorted(self.queryset, key=region_sort_key):
+            yield self.choice(region)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """Regions shown as their path (浙江省 / 杭州市 / 西湖区), in division-code order."""
+
+    iterator = _PathOrderedIterator
+
+    def label_from_instance(self, obj):
+        return obj.path
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def regions_queryset():
+    return Region.objects.select_related("parent__parent")
+
+
+class PartnerForm(forms.ModelForm):
+    region = RegionChoiceField(label=_("Territory"), queryset=None, required=False)
+    owner = OwnerChoiceField(label=_("Channel manager"), queryset=None, required=False)
+
+    class Meta:
+        model = Partner
+        fields = PARTNER_FIELDS
+        widgets = {
+            "address": forms.TextInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        current_region = instance.region_id if instance.pk else None
+        current_tier = instance.tier_id if instance.pk else None
+        current_owner = instance.owner_id if instance.pk else None
+        self.fields["tier"].queryset = Tier.objects.filter(is_active=True) | Tier.objects.filter(
+            pk=current_tier
+        )
+        self.fields["region"].queryset = regions_queryset().filter(
+            is_active=True
+        ) | regions_queryset().filter(pk=current_region)
+        self.fields["owner"].queryset = owner_choices() | owner_choices().model.objects.filter(
+            pk=current_owner
+        )
+        for name in ("registered_capital", "credit_limit"):
+            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
+            self.fields[name].validators.append(MinValueValidator(0))
+        self.fields["credit_code"].widget.attrs.update(
+            {"autocomplete": "off", "maxlength": "18", "class": "font-monospace text-uppercase"}
+        )
+
+    def clean_credit_code(self):
+        code = normalise_credit_code(self.cleaned_data.get("credit_code"))
+        validate_credit_code(code)
+        return code
+
+    def _post_clean(self):
+        # Uniqueness and the territory rules are the service's to check (with the same
+        # messages for the form and the import); keep ModelForm from touching the instance.
+        pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Kept in the partner's history and shown to the people notified."),
+    )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = PartnerContact
+        fields = ["name", "position", "mobile", "email", "is_primary", "is_active", "notes"]
+
+    def _post_clean(self):
+        pass  # the service saves and reports duplicates beside the name
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_WIDGET)
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Leave empty if it does not expire. The channel manager is reminded 30 days before."),
+    )
+
+    def __init__(self, *args, max_mb: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = PrivateFileField(label=_("File"), max_mb=max_mb)
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("The document cannot expire before it was issued."))
+        return cleaned
+
+
+class RewardPenaltyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RewardPenaltyKind.choices)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[
+            (
+                RewardPenaltyKind.REWARD.label,
+                [(c.value, c.label) for c in CATEGORIES_OF[RewardPenaltyKind.REWARD]],
+            ),
+            (
+                RewardPenaltyKind.PENALTY.label,
+                [(c.value, c.label) for c in CATEGORIES_OF[RewardPenaltyKind.PENALTY]],
+            ),
+        ],
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Required for cash rewards and fines."),
+    )
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, category = cleaned.get("kind"), cleaned.get("category")
+        if kind and category and category not in CATEGORIES_OF[kind]:
+            self.add_error("category", _("This category does not belong to the chosen kind."))
+        if category in (RewardPenaltyCategory.CASH, RewardPenaltyCategory.FINE) and not cleaned.get("amount"):
+            self.add_error("amount", _("Please enter the amount."))
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    def __init__(self, *args, max_mb: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = PrivateFileField(label=_("Excel file (.xlsx)"), allowed=(XLSX,), max_mb=max_mb)
+
+
+class TierForm(forms.ModelForm):
+    class Meta:
+        model = Tier
+        fields = ["name", "rank", "description", "is_active"]
+
+    def _post_clean(self):
+        pass
+
+
+class RegionForm(forms.ModelForm):
+    parent = RegionChoiceField(
+        label=_("Part of"), queryset=None, required=False, empty_label=_("— (a province)")
+    )
+
+    class Meta:
+        model = Region
+        fields = ["parent", "name", "code", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["parent"]  # moving a region would move every partner in it
+        else:
+            self.fields["parent"].queryset = regions_queryset().filter(level__lt=3, is_active=True)
+
+    def _post_clean(self):
+        pass

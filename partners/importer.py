@@ -1,0 +1,567 @@
+"""Excel import of partners: read, check row by row, preview, then apply all or nothing.
+
+A row is matched to an existing partner by its credit code (per tenant): a match is
+**updated** with the file's non-empty cells, and left alone when they change nothing,
+so importing the same file twice creates no duplicates and changes nothing the second
+time. Any error in any row and nothing is saved.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from channelhub import audit, files
+from partners.forms import region_sort_key
+from partners.models import (
+    ChannelType,
+    CreditRating,
+    ImportStatus,
+    Partner,
+    PartnerImport,
+    PartnerStatus,
+    Region,
+    RegionLevel,
+    Tier,
+)
+from partners.services import (
+    current_tenant_id,
+    overlap_in_tree,
+    owner_choices,
+    require,
+    snapshot,
+    territory_conflict,
+)
+from partners.validators import normalise_credit_code, validate_credit_code
+
+MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object  # lazy translation
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+COLUMNS = [
+    Column(
+        "name", gettext_lazy("Legal name"), ("企业名称", "名称", "法定名称", "公司名称", "渠道商名称"), True
+    ),
+    Column("credit_code", gettext_lazy("Unified social credit code"), ("统一社会信用代码", "信用代码"), True),
+    Column("legal_representative", gettext_lazy("Legal representative"), ("法定代表人", "法人代表", "法人")),
+    Column("registered_capital", gettext_lazy("Registered capital (CNY)"), ("注册资本", "注册资本(元)")),
+    Column("address", gettext_lazy("Registered address"), ("注册地址", "地址")),
+    Column("channel_type", gettext_lazy("Channel type"), ("渠道类型", "类型"), True),
+    Column("tier", gettext_lazy("Tier"), ("等级", "渠道等级", "级别")),
+    Column("province", gettext_lazy("Province"), ("省", "省份")),
+    Column("city", gettext_lazy("City"), ("市", "城市", "地市")),
+    Column("district", gettext_lazy("District / county"), ("区县", "区/县", "区")),
+    Column("exclusive_territory", gettext_lazy("Exclusive territory"), ("独家区域", "区域独家", "独家")),
+    Column("owner", gettext_lazy("Channel manager (e-mail)"), ("渠道经理", "渠道经理邮箱", "负责人")),
+    Column("bank_name", gettext_lazy("Bank"), ("开户银行", "开户行")),
+    Column("bank_account_name", gettext_lazy("Account name"), ("账户名称", "户名", "开户名称")),
+    Column("bank_account_number", gettext_lazy("Account number"), ("银行账号", "账号")),
+    Column("credit_limit", gettext_lazy("Credit limit (CNY)"), ("信用额度", "授信额度")),
+    Column("credit_rating", gettext_lazy("Credit rating"), ("信用等级", "信用评级")),
+]
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+YES = {"yes", "y", "true", "1", "是", "有", "独家", "√"}
+NO = {"no", "n", "false", "0", "否", "无", "", "×"}
+
+
+def _norm(text) -> str:
+    text = str(text or "").strip().lower()
+    text = text.replace("（", "(").replace("）", ")").replace("：", ":")
+    return re.sub(r"[\s*:]", "", text)
+
+
+def _names_of(column: Column) -> set[str]:
+    names = {_norm(column.key), *(_norm(alias) for alias in column.aliases)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(_norm(str(column.label)))
+    return names
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """value, English label and Chinese label (and the current language's) -> value."""
+    lookup = {}
+    for value, label in choices:
+        lookup[_norm(value)] = value
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                lookup[_norm(str(label))] = value
+                lookup[_norm(str(label).split("·")[0])] = value
+    return lookup
+
+
+CHANNEL_TYPE_ALIASES = {
+    "代理商": ChannelType.AGENT,
+    "代理": ChannelType.AGENT,
+    "经销商": ChannelType.DISTRIBUTOR,
+    "分销商": ChannelType.DISTRIBUTOR,
+    "加盟商": ChannelType.FRANCHISE,
+    "加盟店": ChannelType.FRANCHISE,
+    "合作营业厅": ChannelType.COOPERATIVE_HALL,
+    "专营店": ChannelType.EXCLUSIVE_STORE,
+    "兼营店": ChannelType.CONCURRENT_STORE,
+    "线上": ChannelType.ONLINE,
+    "网络渠道": ChannelType.ONLINE,
+    "电商": ChannelType.ONLINE,
+}
+
+
+@dataclass
+class Row:
+    number: int  # the Excel row number
+    cells: dict
+    errors: list = field(default_factory=list)  # [(column label, message)]
+    action: str = ""  # "create", "update", "unchanged"
+    values: dict = field(default_factory=dict)  # model field -> value
+    partner: Partner | None = None
+    changes: dict = field(default_factory=dict)
+
+    def error(self, key: str | None, message: str) -> None:
+        label = str(COLUMN_BY_KEY[key].label) if key else ""
+        self.errors.append((label, message))
+
+
+@dataclass
+class Preview:
+    rows: list
+    problems: list  # errors about the file as a whole
+
+    @property
+    def error_rows(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.error_rows and bool(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if not row.errors and row.action == action)
+
+
+class FileProblem(Exception):
+    pass
+
+
+def read_rows(data: bytes) -> list[Row]:
+    """The rows of the first sheet, keyed by column; raises FileProblem for the file as a whole."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise FileProblem(_("The file could not be read as an Excel workbook.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header = next(iterator, None)
+        if header is None:
+            raise FileProblem(_("The first sheet is empty."))
+        positions = _map_header(header)
+        rows = []
+        for number, values in enumerate(iterator, start=2):
+            if values is None or all(_blank(v) for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise FileProblem(
+                    _("The file has more than %(max)s rows; please split it.") % {"max": MAX_ROWS}
+                )
+            cells = {
+                key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()
+            }
+            rows.append(Row(number=number, cells=cells))
+    finally:
+        workbook.close()
+    return rows
+
+
+def _map_header(header) -> dict[str, int]:
+    names = {column.key: _names_of(column) for column in COLUMNS}
+    positions = {}
+    for index, title in enumerate(header):
+        title = _norm(title)
+        for key, accepted in names.items():
+            if title and title in accepted and key not in positions:
+                positions[key] = index
+                break
+    missing = [str(column.label) for column in COLUMNS if column.required and column.key not in positions]
+    if missing:
+        raise FileProblem(
+            _("These columns are missing from the first row: %(columns)s. Start from the template.")
+            % {"columns": ", ".join(missing)}
+        )
+    return positions
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).strip()
+
+
+def _money(row: Row, key: str, text: str):
+    if not text:
+        return None
+    raw = text.replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "").strip()
+    factor = Decimal(1)
+    if raw.endswith("万"):
+        raw, factor = raw[:-1], Decimal(10000)
+    try:
+        amount = (Decimal(raw) * factor).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        row.error(key, _("“%(value)s” is not an amount.") % {"value": text})
+        return None
+    if amount < 0 or amount >= Decimal("1e12"):
+        row.error(key, _("“%(value)s” is out of range.") % {"value": text})
+        return None
+    return amount
+
+
+class Context:
+    """Everything the check needs from the database, loaded once (a constant number of queries)."""
+
+    def __init__(self):
+        self.types = {
+            **_choice_lookup(ChannelType.choices),
+            **{_norm(k): v for k, v in CHANNEL_TYPE_ALIASES.items()},
+        }
+        self.ratings = _choice_lookup(CreditRating.choices)
+        self.tiers = {_norm(tier.name): tier for tier in Tier.objects.all()}
+        regions = list(Region.objects.all())
+        self.regions_by_id = {region.pk: region for region in regions}
+        for region in regions:  # link parents in memory: paths without queries
+            if region.parent_id:
+                region.parent = self.regions_by_id.get(region.parent_id)
+        self.parents = {region.pk: region.parent_id for region in regions}
+        self.region_index = {(region.parent_id, _norm(region.name)): region for region in regions}
+        owners = list(owner_choices())
+        self.owners = {_norm(user.email): user for user in owners}
+        names: dict = {}
+        for user in owners:
+            if user.full_name:
+                names.setdefault(_norm(user.full_name), []).append(user)
+        self.owners_by_name = {name: users[0] for name, users in names.items() if len(users) == 1}
+        self.existing = {
+            partner.credit_code: partner
+            for partner in Partner.objects.select_related("tier", "owner").order_by()
+        }
+        for partner in self.existing.values():
+            if partner.region_id:
+                partner.region = self.regions_by_id.get(partner.region_id)
+        # Live partners by region, for the exclusive-territory rules.
+        self.claims: dict = {}
+        for partner in self.existing.values():
+            if partner.status != PartnerStatus.TERMINATED and partner.region_id:
+                self.add_claim(
+                    partner.credit_code,
+                    partner.name,
+                    partner.channel_type,
+                    partner.region_id,
+                    partner.exclusive_territory,
+                    partner.pk,
+                )
+
+    def add_claim(self, code, name, channel_type, region_id, exclusive, pk=None):
+        self.claims.setdefault(region_id, {})[code] = (pk or code, name, channel_type, region_id, exclusive)
+
+
+def check(rows: list[Row]) -> Preview:
+    context = Context()
+    seen: dict[str, int] = {}
+    for row in rows:
+        _check_row(row, context, seen)
+    return Preview(rows=rows, problems=[] if rows else [_("The file has no rows to import.")])
+
+
+def _check_row(row: Row, context: Context, seen: dict) -> None:
+    cells = row.cells
+    for column in COLUMNS:
+        if column.required and not cells.get(column.key):
+            row.error(column.key, _("This column must be filled in."))
+    code = normalise_credit_code(cells.get("credit_code", ""))
+    if code:
+        try:
+            validate_credit_code(code)
+        except ValidationError as error:
+            row.error("credit_code", error.messages[0])
+        if code in seen:
+            row.error(
+                "credit_code", _("The same credit code is in row %(row)s already.") % {"row": seen[code]}
+            )
+        else:
+            seen[code] = row.number
+    values: dict = {}
+    if cells.get("name"):
+        values["name"] = cells["name"][:200]
+    values["credit_code"] = code
+    for key, limit in (("legal_representative", 60), ("address", 300), ("bank_name", 100),
+                       ("bank_account_name", 200), ("bank_account_number", 40)):  # fmt: skip
+        if cells.get(key):
+            if len(cells[key]) > limit:
+                row.error(key, _("At most %(limit)s characters.") % {"limit": limit})
+            values[key] = cells[key][:limit]
+    if cells.get("channel_type"):
+        channel_type = context.types.get(_norm(cells["channel_type"]))
+        if channel_type is None:
+            row.error(
+                "channel_type", _("Unknown channel type “%(value)s”.") % {"value": cells["channel_type"]}
+            )
+        values["channel_type"] = channel_type
+    if cells.get("tier"):
+        tier = context.tiers.get(_norm(cells["tier"]))
+        if tier is None:
+            row.error("tier", _("Unknown tier “%(value)s”.") % {"value": cells["tier"]})
+        values["tier"] = tier
+    region = _region(row, context)
+    if region is not None:
+        values["region"] = region
+    if cells.get("exclusive_territory"):
+        flag = _norm(cells["exclusive_territory"])
+        if flag in YES:
+            values["exclusive_territory"] = True
+        elif flag in NO:
+            values["exclusive_territory"] = False
+        else:
+            row.error("exclusive_territory", _("Write yes or no (是 / 否)."))
+    if cells.get("owner"):
+        owner = context.owners.get(_norm(cells["owner"])) or context.owners_by_name.get(_norm(cells["owner"]))
+        if owner is None:
+            row.error(
+                "owner", _("“%(value)s” is not an active channel manager here.") % {"value": cells["owner"]}
+            )
+        values["owner"] = owner
+    if cells.get("credit_rating"):
+        rating = context.ratings.get(_norm(cells["credit_rating"]))
+        if rating is None:
+            row.error(
+                "credit_rating", _("Unknown credit rating “%(value)s”.") % {"value": cells["credit_rating"]}
+            )
+        values["credit_rating"] = rating
+    for key in ("registered_capital", "credit_limit"):
+        amount = _money(row, key, cells.get(key, ""))
+        if amount is not None:
+            values[key] = amount
+    row.values = values
+    if row.errors:
+        return
+    existing = context.existing.get(code)
+    if existing is not None and existing.status == PartnerStatus.TERMINATED:
+        row.error(
+            "credit_code", _("%(name)s is terminated; imports do not change it.") % {"name": existing.name}
+        )
+        return
+    _plan(row, existing, context)
+
+
+def _region(row: Row, context: Context):
+    names = [row.cells.get(key, "") for key in ("province", "city", "district")]
+    if not any(names):
+        return None
+    region = None
+    for level, (key, name) in enumerate(zip(("province", "city", "district"), names, strict=True), start=1):
+        if not name:
+            if any(names[level:]):
+                row.error(key, _("Fill in the province and city above a district."))
+                return None
+            break
+        found = context.region_index.get((region.pk if region else None, _norm(name)))
+        if found is None or found.level != level:
+            where = region.path if region else ""
+            row.error(
+                key,
+                _("Unknown region “%(value)s”%(where)s.")
+                % {"value": name, "where": (" " + _("in %(region)s") % {"region": where}) if where else ""},
+            )
+            return None
+        region = found
+    return region
+
+
+def _plan(row: Row, existing: Partner | None, context: Context) -> None:
+    if existing is None:
+        partner = Partner(**row.values)
+        row.action = "create"
+        row.changes = {k: ["", v] for k, v in snapshot(partner).items() if v not in ("", "False")}
+    else:
+        # The context's own copy of the partner (loaded for this check only): the file's
+        # non-empty cells are applied to it, and it is what confirm_import() saves.
+        partner = existing
+        before = snapshot(partner)
+        for key, value in row.values.items():
+            setattr(partner, key, value)
+        row.changes = audit.diff(before, snapshot(partner))
+        row.action = "update" if row.changes else "unchanged"
+    row.partner = partner
+    _check_territory(row, partner, context)
+
+
+def _check_territory(row: Row, partner: Partner, context: Context) -> None:
+    if partner.region_id is None or partner.status == PartnerStatus.TERMINATED:
+        return
+    overlap = overlap_in_tree(partner.region_id, context.parents)
+    claims = [
+        claim
+        for region_id in overlap
+        for code, claim in context.claims.get(region_id, {}).items()
+        if code != partner.credit_code
+    ]
+    clash = territory_conflict(partner, claims)
+    if clash is not None:
+        _pk, name, region_id, exclusive = clash
+        region = context.regions_by_id[region_id]
+        if exclusive:
+            message = _("%(partner)s holds exclusive rights for this channel type in %(region)s.")
+        else:
+            message = _("%(partner)s already works in %(region)s with the same channel type.")
+        key = "exclusive_territory" if partner.exclusive_territory else "province"
+        row.error(key, message % {"partner": name, "region": region.path})
+        return
+    # Later rows see this one's claim (two rows of one file may clash too).
+    for region_claims in context.claims.values():
+        region_claims.pop(partner.credit_code, None)
+    context.add_claim(partner.credit_code, partner.name, partner.channel_type, partner.region_id,
+                      partner.exclusive_territory, partner.pk)  # fmt: skip
+
+
+# --- the whole flow ------------------------------------------------------------------------
+
+
+def preview_of(partner_import: PartnerImport) -> Preview:
+    """Read the stored file again and check every row against the database as it is now."""
+    with partner_import.file.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        rows = read_rows(data)
+    except FileProblem as problem:
+        return Preview(rows=[], problems=[str(problem)])
+    return check(rows)
+
+
+def start_import(*, uploaded, by) -> PartnerImport:
+    """Keep the (already validated) upload in private storage and return the import to preview."""
+    require(by, "partners.import", current_tenant_id())
+    with transaction.atomic():
+        partner_import = PartnerImport.objects.create(created_by=by)
+        partner_import.file = files.store_file(partner_import, uploaded, kind="partner_import", by=by)
+        partner_import.save(update_fields=["file"])
+    return partner_import
+
+
+class ImportRefused(Exception):
+    def __init__(self, preview: Preview | None = None, message: str = ""):
+        super().__init__(message)
+        self.preview, self.message = preview, message
+
+
+def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
+    """Check the stored file again and apply every row, or nothing when any row has an error."""
+    require(by, "partners.import", partner_import.tenant_id)
+    with transaction.atomic():
+        locked = PartnerImport.objects.select_for_update().get(pk=partner_import.pk)
+        if locked.status != ImportStatus.PREVIEWED:
+            raise ImportRefused(message=_("This file was imported already."))
+        preview = preview_of(locked)
+        if not preview.ok:
+            raise ImportRefused(preview, _("Nothing was imported: the file has errors."))
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for row in preview.rows:
+            counts[row.action] += 1
+            if row.action == "unchanged":
+                continue
+            partner = row.partner
+            partner.save()
+            verb = "partner.imported" if row.action == "create" else "partner.changed"
+            audit.record(
+                partner,
+                verb,
+                actor=by,
+                to_state=partner.status if row.action == "create" else "",
+                changes=row.changes,
+                via="import",
+                comment=locked.file.original_name,
+            )
+        locked.status = ImportStatus.COMPLETED
+        locked.completed_by = by
+        locked.completed_at = timezone.now()
+        locked.created_count = counts["create"]
+        locked.updated_count = counts["update"]
+        locked.unchanged_count = counts["unchanged"]
+        locked.save()
+    return locked
+
+
+def template_workbook() -> bytes:
+    """An empty import file in the current language, with the accepted values on a second sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Partners")[:31]
+    sheet.append([str(column.label) for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE6F3")
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = 24 if column.key in ("name", "address") else 18
+        if column.key in ("credit_code", "bank_account_number"):
+            for row in range(2, 502):  # keep long digit strings as text, not numbers
+                sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "A2"
+    values = workbook.create_sheet(_("Accepted values")[:31])
+    values.append([_("Column"), _("Accepted values")])
+    values.append(
+        [
+            str(COLUMN_BY_KEY["channel_type"].label),
+            " / ".join(str(label) for _v, label in ChannelType.choices),
+        ]
+    )
+    values.append(
+        [str(COLUMN_BY_KEY["tier"].label), " / ".join(t.name for t in Tier.objects.filter(is_active=True))]
+    )
+    values.append(
+        [str(COLUMN_BY_KEY["credit_rating"].label), " / ".join(value for value, _l in CreditRating.choices)]
+    )
+    values.append([str(COLUMN_BY_KEY["exclusive_territory"].label), _("yes / no (是 / 否)")])
+    values.append([str(COLUMN_BY_KEY["owner"].label), " / ".join(u.email for u in owner_choices())])
+    values.append([_("Required columns"), " / ".join(str(c.label) for c in COLUMNS if c.required)])
+    values.append(
+        [
+            _("Matching"),
+            _("A row whose credit code exists already updates that partner; empty cells change nothing."),
+        ]
+    )
+    values.append([])
+    values.append([_("Province"), _("City"), _("District / county")])
+    regions = list(Region.objects.filter(is_active=True).select_related("parent__parent"))
+    for region in sorted(regions, key=region_sort_key):
+        if region.level == RegionLevel.DISTRICT or not any(r.parent_id == region.pk for r in regions):
+            values.append([node.name for node in region.chain])
+    values.column_dimensions["A"].width = 28
+    values.column_dimensions["B"].width = 60
+    values.column_dimensions["C"].width = 24
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,457 @@
+"""The partner registry: partners, their territory, tiers, contacts, qualification
+documents, rewards and penalties, and Excel imports.
+
+Every table is tenant-owned (``TenantOwnedModel``): a non-null ``tenant``, the fail-closed
+``objects`` manager, uniqueness per tenant and indexes that start with ``tenant``.
+Changes go through ``partners.services``; the status is a django-fsm-2 state machine
+whose transitions only change state (the services write the audit entry and notify).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from channelhub import roles
+from channelhub.tenancy import TenantOwnedModel
+from partners.validators import validate_credit_code
+
+
+class ChannelType(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    FRANCHISE = "franchise", _("Franchisee")
+    COOPERATIVE_HALL = "cooperative_hall", _("Cooperative hall")
+    EXCLUSIVE_STORE = "exclusive_store", _("Exclusive store")
+    CONCURRENT_STORE = "concurrent_store", _("Concurrent store")
+    ONLINE = "online", _("Online")
+
+
+class PartnerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class CreditRating(models.TextChoices):
+    AAA = "AAA", _("AAA · excellent")
+    AA = "AA", _("AA · good")
+    A = "A", _("A · fair")
+    B = "B", _("B · watch")
+    C = "C", _("C · poor")
+
+
+class Tier(TenantOwnedModel):
+    """A partner grade defined by the tenant (e.g. 金牌/银牌/铜牌 or 一级/二级/三级)."""
+
+    name = models.CharField(_("name"), max_length=40)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), default=10, help_text=_("Lower numbers are shown first (the highest tier).")
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        ordering = ["rank", "name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="tier_name_unique_per_tenant")]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    CITY = 2, _("City")
+    DISTRICT = 3, _("District / county")
+
+
+class Region(TenantOwnedModel):
+    """A node of the tenant's territory tree: province → city → district."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices, editable=False)
+    name = models.CharField(_("name"), max_length=60)
+    code = models.CharField(
+        _("division code"), max_length=12, blank=True, help_text=_("Administrative division code, optional.")
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["level", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "parent", "name"], name="region_name_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["tenant", "name"], condition=Q(parent__isnull=True), name="region_province_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "code"], condition=~Q(code=""), name="region_code_unique_per_tenant"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "parent"])]
+
+    def __str__(self):
+        return self.path
+
+    def save(self, *args, **kwargs):
+        self.level = self.parent.level + 1 if self.parent_id else RegionLevel.PROVINCE
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.parent.level >= RegionLevel.DISTRICT:
+            raise ValidationError({"parent": _("A district cannot contain other regions.")})
+
+    @property
+    def chain(self) -> list["Region"]:
+        """This region and its ancestors, province first (load with
+        ``select_related("parent__parent")`` to avoid queries)."""
+        nodes, node = [], self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent if node.parent_id else None
+        return nodes[::-1]
+
+    @property
+    def path(self) -> str:
+        return " / ".join(node.name for node in self.chain)
+
+
+def _may_change_status(partner, user) -> bool:
+    """FSM transition permission: the role rules of roles.py, in the partner's tenant."""
+    from channelhub.models import Membership
+
+    role = (
+        Membership.objects.filter(user=user, tenant_id=partner.tenant_id, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return roles.can(role, "partners.change_status")
+
+
+class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
+    """A channel partner of one tenant (渠道档案)."""
+
+    # Legal data
+    name = models.CharField(_("legal name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, validators=[validate_credit_code]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    address = models.CharField(_("registered address"), max_length=300, blank=True)
+    # Channel
+    channel_type = models.CharField(_("channel type"), max_length=32, choices=ChannelType.choices)
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tier")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territory"),
+        help_text=_("The province, city or district the partner covers."),
+    )
+    exclusive_territory = models.BooleanField(
+        _("exclusive territory"),
+        default=False,
+        help_text=_("No other partner may hold exclusive rights in this territory or inside it."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel manager"),
+    )
+    # Finance
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    credit_limit = models.DecimalField(
+        _("credit limit (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    credit_rating = models.CharField(
+        _("credit rating"), max_length=3, choices=CreditRating.choices, blank=True
+    )
+    # Lifecycle
+    status = FSMField(
+        _("status"),
+        max_length=16,
+        choices=PartnerStatus.choices,
+        default=PartnerStatus.ACTIVE,
+        protected=True,
+    )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "credit_code"], name="partner_credit_code_unique_per_tenant"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status"]),
+            models.Index(fields=["tenant", "owner"], name="partner_tenant_owner_idx"),
+            models.Index(fields=["tenant", "channel_type"], name="partner_tenant_type_idx"),
+            models.Index(fields=["tenant", "region"], name="partner_tenant_region_idx"),
+            models.Index(fields=["tenant", "tier"], name="partner_tenant_tier_idx"),
+            models.Index(fields=["tenant", "name"], name="partner_tenant_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # Transitions change the state only; partners.services writes the audit entry and notifies.
+    @transition(
+        field=status,
+        source=PartnerStatus.ACTIVE,
+        target=PartnerStatus.SUSPENDED,
+        permission=_may_change_status,
+    )
+    def suspend(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED],
+        target=PartnerStatus.TERMINATED,
+        permission=_may_change_status,
+    )
+    def terminate(self):
+        pass
+
+    # No role may take this one directly: services.reactivate runs it when an executive
+    # approves a reactivation request (approval action "partners.reactivate").
+    @transition(field=status, source=PartnerStatus.SUSPENDED, target=PartnerStatus.ACTIVE)
+    def reactivate(self):
+        pass
+
+    @property
+    def territory(self) -> str:
+        return self.region.path if self.region_id else ""
+
+
+class PartnerContact(TenantOwnedModel):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("partner")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.CharField(_("position"), max_length=60, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    is_active = models.BooleanField(
+        _("still a contact"), default=True, help_text=_("Untick when the person leaves; the record stays.")
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_active", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner", "name"], name="contact_name_unique_per_partner"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "partner"],
+                condition=Q(is_primary=True, is_active=True),
+                name="contact_one_primary_per_partner",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner"], name="contact_tenant_partner_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    INDUSTRY_LICENCE = "industry_licence", _("Industry licence or permit")
+    AUTHORISATION = "authorisation", _("Authorisation letter")
+    TAX_REGISTRATION = "tax_registration", _("Tax registration")
+    QUALITY_CERTIFICATE = "quality_certificate", _("Quality or safety certificate")
+    BANK_PERMIT = "bank_permit", _("Bank account permit")
+    OTHER = "other", _("Other")
+
+
+class PartnerDocument(TenantOwnedModel):
+    """A qualification document with its validity. The file is a StoredFile whose subject is
+    the partner (so it shows on the partner's timeline and is downloaded under its rules)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="documents", verbose_name=_("partner")
+    )
+    kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
+    number = models.CharField(_("certificate number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Leave empty if it does not expire.")
+    )
+    file = models.ForeignKey(
+        "channelhub.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Set when the owner was told it is about to expire: the daily job tells them once.
+    expiry_notified_at = models.DateTimeField(_("expiry notice sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("qualification document")
+        verbose_name_plural = _("qualification documents")
+        ordering = ["kind", "-expires_on", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "file"], name="document_file_unique")]
+        indexes = [
+            models.Index(fields=["tenant", "partner"], name="document_tenant_partner_idx"),
+            models.Index(fields=["tenant", "expires_on"], name="document_tenant_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+
+class RewardPenaltyKind(models.TextChoices):
+    REWARD = "reward", _("Reward")
+    PENALTY = "penalty", _("Penalty")
+
+
+class RewardPenaltyCategory(models.TextChoices):
+    CASH = "cash", _("Cash")
+    GOODS = "goods", _("Goods")
+    CERTIFICATE = "certificate", _("Certificate of honour")
+    WARNING = "warning", _("Warning")
+    FINE = "fine", _("Fine")
+    SUSPENSION = "suspension", _("Suspension of business")
+    TERMINATION = "termination", _("Termination of cooperation")
+
+
+CATEGORIES_OF = {
+    RewardPenaltyKind.REWARD: (
+        RewardPenaltyCategory.CASH,
+        RewardPenaltyCategory.GOODS,
+        RewardPenaltyCategory.CERTIFICATE,
+    ),
+    RewardPenaltyKind.PENALTY: (
+        RewardPenaltyCategory.WARNING,
+        RewardPenaltyCategory.FINE,
+        RewardPenaltyCategory.SUSPENSION,
+        RewardPenaltyCategory.TERMINATION,
+    ),
+}
+# Categories whose amount is money and therefore required.
+AMOUNT_REQUIRED = (RewardPenaltyCategory.CASH, RewardPenaltyCategory.FINE)
+
+
+class RewardPenalty(TenantOwnedModel):
+    """A reward (cash, goods, certificate) or penalty (warning, fine, suspension, termination)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="rewards_penalties", verbose_name=_("partner")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RewardPenaltyKind.choices)
+    category = models.CharField(_("category"), max_length=16, choices=RewardPenaltyCategory.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reward or penalty")
+        verbose_name_plural = _("rewards and penalties")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind=RewardPenaltyKind.REWARD, category__in=CATEGORIES_OF[RewardPenaltyKind.REWARD]
+                )
+                | Q(kind=RewardPenaltyKind.PENALTY, category__in=CATEGORIES_OF[RewardPenaltyKind.PENALTY]),
+                name="reward_penalty_category_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="reward_penalty_amount_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner", "date"], name="rp_tenant_partner_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.get_category_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+    COMPLETED = "completed", _("Imported")
+
+
+class PartnerImport(TenantOwnedModel):
+    """One uploaded Excel file of partners: checked and previewed, then confirmed.
+
+    The file stays in private storage (a StoredFile whose subject is this import)
+    between the preview and the confirmation, and is checked again on confirmation.
+    """
+
+    file = models.ForeignKey(
+        "channelhub.StoredFile", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("file")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    completed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("partner import")
+        verbose_name_plural = _("partner imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "created_at"], name="import_tenant_created_idx")]
+
+    def __str__(self):
+        return self.file.original_name if self.file_id else f"#{self.pk}"

@@ -1,0 +1,672 @@
+"""Every change to the partner registry (STYLE.md §5).
+
+Each function checks the role, runs the change and ``save()`` in one transaction,
+writes the audit entry and queues notifications on commit (``notify()`` creates its
+rows when the transaction commits). Refusals are ``ValidationError`` (with the form
+field they concern where there is one) or ``PermissionDenied``.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from channelhub import approvals, audit, files, roles
+from channelhub.approvals import Approver
+from channelhub.models import ApprovalRequest, Membership, User
+from channelhub.notifications import Kind, notify
+from channelhub.roles import Role
+from partners.models import (
+    AMOUNT_REQUIRED,
+    CATEGORIES_OF,
+    Partner,
+    PartnerContact,
+    PartnerDocument,
+    PartnerStatus,
+    Region,
+    RewardPenalty,
+    Tier,
+)
+from partners.validators import normalise_credit_code
+
+REACTIVATE = "partners.reactivate"
+
+# The partner fields people edit, in form order; diffs and imports use the same list.
+PARTNER_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "registered_capital",
+    "address",
+    "channel_type",
+    "tier",
+    "region",
+    "exclusive_territory",
+    "owner",
+    "bank_name",
+    "bank_account_name",
+    "bank_account_number",
+    "credit_limit",
+    "credit_rating",
+]
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+def role_of(user, tenant_id) -> str | None:
+    if user is None:
+        return None
+    return (
+        Membership.objects.filter(user=user, tenant_id=tenant_id, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def require(user, permission: str, tenant_id) -> None:
+    if not roles.can(role_of(user, tenant_id), permission):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def partner_url(partner) -> str:
+    return reverse("partner-detail", kwargs={"tenant_slug": partner.tenant.slug, "pk": partner.pk})
+
+
+def owner_choices():
+    """Users who may own a partner: the tenant's active channel managers."""
+    managers = Membership.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).values("user_id")
+    return User.objects.filter(pk__in=managers, is_active=True).order_by("full_name", "email")
+
+
+# --- the record ----------------------------------------------------------------------------
+
+
+def snapshot(partner) -> dict:
+    """The editable fields as plain text, for ``audit.diff`` (related rows by their names)."""
+    values = {}
+    for name in PARTNER_FIELDS:
+        field = Partner._meta.get_field(name)
+        if field.is_relation:
+            related_id = getattr(partner, field.attname)
+            related = getattr(partner, name) if related_id else None
+            if isinstance(related, Region):
+                values[name] = related.path
+            elif isinstance(related, User):
+                values[name] = related.display_name
+            else:
+                values[name] = str(related) if related is not None else ""
+        else:
+            value = getattr(partner, name)
+            values[name] = "" if value is None else str(value)
+    return values
+
+
+def _check_owner(partner, *, previous_owner_id=None) -> None:
+    if partner.owner_id is None or partner.owner_id == previous_owner_id:
+        return
+    if not owner_choices().filter(pk=partner.owner_id).exists():
+        raise ValidationError({"owner": _("The owner must be an active channel manager of this workspace.")})
+
+
+def _territory_overlap(region_id) -> set[int]:
+    """The region, its ancestors and its descendants (one query over the tenant's small tree)."""
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    return overlap_in_tree(region_id, parents)
+
+
+def overlap_in_tree(region_id, parents: dict) -> set[int]:
+    overlap, node = set(), region_id
+    while node is not None and node not in overlap:
+        overlap.add(node)
+        node = parents.get(node)
+    children: dict = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    stack = [region_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in overlap:
+                overlap.add(child)
+                stack.append(child)
+    return overlap
+
+
+def territory_conflict(partner, claims) -> tuple | None:
+    """The first claim that clashes with ``partner``'s territory.
+
+    Exclusive rights hold among partners of the same channel type: a partner with
+    exclusive rights in a territory admits no other partner of its type in that territory,
+    above it or inside it; and nobody gets exclusive rights where another partner of that
+    type already works. ``claims`` are (pk, name, channel_type, region_id, exclusive) of
+    the other live (not terminated) partners whose region overlaps.
+    """
+    for pk, name, channel_type, region_id, exclusive in claims:
+        if pk == partner.pk or channel_type != partner.channel_type:
+            continue
+        if exclusive or partner.exclusive_territory:
+            return (pk, name, region_id, exclusive)
+    return None
+
+
+def _check_territory(partner) -> None:
+    if partner.region_id is None or partner.status == PartnerStatus.TERMINATED:
+        return
+    overlap = _territory_overlap(partner.region_id)
+    claims = (
+        Partner.objects.filter(region_id__in=overlap, channel_type=partner.channel_type)
+        .exclude(status=PartnerStatus.TERMINATED)
+        .exclude(pk=partner.pk)
+        .values_list("pk", "name", "channel_type", "region_id", "exclusive_territory")
+    )
+    clash = territory_conflict(partner, claims)
+    if clash is None:
+        return
+    _pk, name, region_id, exclusive = clash
+    region = Region.objects.select_related("parent__parent").get(pk=region_id)
+    if exclusive:
+        message = _("%(partner)s holds exclusive rights for this channel type in %(region)s.")
+    else:
+        message = _("%(partner)s already works in %(region)s with the same channel type.")
+    field = "exclusive_territory" if partner.exclusive_territory else "region"
+    raise ValidationError({field: message % {"partner": name, "region": region.path}})
+
+
+def _validate(partner, *, previous_owner_id=None) -> None:
+    partner.credit_code = normalise_credit_code(partner.credit_code)
+    try:
+        partner.full_clean(exclude=["tenant", "status"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    for name in ("registered_capital", "credit_limit"):
+        if getattr(partner, name) is not None and getattr(partner, name) < 0:
+            raise ValidationError({name: _("The amount cannot be negative.")})
+    if Partner.objects.filter(credit_code=partner.credit_code).exclude(pk=partner.pk).exists():
+        raise ValidationError({"credit_code": _("Another partner already has this credit code.")})
+    _check_owner(partner, previous_owner_id=previous_owner_id)
+    _check_territory(partner)
+
+
+def _save_new(partner) -> None:
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:
+        raise ValidationError({"credit_code": _("Another partner already has this credit code.")}) from None
+
+
+def create_partner(*, data: dict, by, via: str = "web") -> Partner:
+    require(by, "partners.edit", current_tenant_id())
+    partner = Partner(**{key: value for key, value in data.items() if key in PARTNER_FIELDS})
+    if partner.owner_id is None and role_of(by, current_tenant_id()) == Role.CHANNEL_MANAGER:
+        partner.owner = by  # a manager's new partner joins their own portfolio
+    _validate(partner)
+    with transaction.atomic():
+        _save_new(partner)
+        audit.record(
+            partner, "partner.created", actor=by, to_state=partner.status, changes=_created(partner), via=via
+        )
+        notify_owner(
+            partner, by=by, title=_("New partner in your portfolio: %(name)s") % {"name": partner.name}
+        )
+    return partner
+
+
+def _created(partner) -> dict:
+    return {key: ["", value] for key, value in snapshot(partner).items() if value not in ("", "False")}
+
+
+def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
+    """Apply ``data`` to the partner; returns the audit diff ({} when nothing changed).
+
+    On a refusal the instance is put back as it was, so the page shows the stored record.
+    """
+    require(by, "partners.edit", partner.tenant_id)
+    if partner.status == PartnerStatus.TERMINATED:
+        raise ValidationError(_("A terminated partner's record is kept as it was and cannot be changed."))
+    before = snapshot(partner)
+    stored = {
+        field.attname: getattr(partner, field.attname)
+        for field in Partner._meta.concrete_fields
+        if field.name in PARTNER_FIELDS
+    }
+    try:
+        for key, value in data.items():
+            if key in PARTNER_FIELDS:
+                setattr(partner, key, value)
+        _validate(partner, previous_owner_id=stored["owner_id"])
+        changes = audit.diff(before, snapshot(partner))
+        if not changes:
+            return {}
+        with transaction.atomic():
+            partner.save()
+            audit.record(partner, "partner.changed", actor=by, changes=changes, via=via)
+            if partner.owner_id != stored["owner_id"]:
+                notify_owner(
+                    partner, by=by, title=_("Partner handed over to you: %(name)s") % {"name": partner.name}
+                )
+    except ValidationError:
+        _restore(partner, stored)
+        raise
+    except IntegrityError:
+        _restore(partner, stored)
+        raise ValidationError({"credit_code": _("Another partner already has this credit code.")}) from None
+    except ConcurrentTransition:
+        partner.refresh_from_db()
+        raise ValidationError(
+            _("Someone changed this partner's status while you were editing; please check and save again.")
+        ) from None
+    return changes
+
+
+def _restore(partner, stored: dict) -> None:
+    for attname, value in stored.items():
+        setattr(partner, attname, value)
+
+
+def notify_owner(partner, *, by, title: str, kind: str = Kind.GENERAL) -> None:
+    if partner.owner_id and partner.owner_id != getattr(by, "pk", None):
+        notify([partner.owner_id], kind=kind, title=title, url=partner_url(partner))
+
+
+# --- status --------------------------------------------------------------------------------
+
+STATUS_VERBS = {
+    "suspend": "partner.suspended",
+    "terminate": "partner.terminated",
+    "reactivate": "partner.reactivated",
+}
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason: it is kept in the partner's history.")})
+    return reason
+
+
+def _status_recipients(partner, by) -> list:
+    """Who hears of a status change: the owner and the partner's own admins (not the actor)."""
+    admins = Membership.objects.filter(partner=partner, role=Role.PARTNER_ADMIN, is_active=True).values_list(
+        "user_id", flat=True
+    )
+    recipients = {partner.owner_id, *admins} - {None, getattr(by, "pk", None)}
+    return sorted(recipients)
+
+
+def _change_status(partner, transition: str, *, reason: str, by, check_permission: bool = True, extra=None):
+    reason = _reason(reason)
+    method = getattr(partner, transition)
+    before = partner.status
+    if not can_proceed(method):
+        raise ValidationError(
+            _("A partner that is %(status)s cannot be %(action)s.")
+            % {"status": partner.get_status_display(), "action": ACTION_WORDS[transition]()}
+        )
+    if check_permission and not has_transition_perm(method, by):
+        raise PermissionDenied(_("Your role may not change a partner's status."))
+    try:
+        with transaction.atomic():
+            method()
+            partner.status_reason = reason
+            partner.status_changed_at = timezone.now()
+            partner.save()
+            audit.record(
+                partner,
+                STATUS_VERBS[transition],
+                actor=by,
+                from_state=before,
+                to_state=partner.status,
+                comment=reason,
+            )
+            if extra is not None:
+                extra()
+            notify(
+                _status_recipients(partner, by),
+                kind=Kind.PARTNER_STATUS,
+                title=_("%(name)s is now %(status)s")
+                % {"name": partner.name, "status": partner.get_status_display()},
+                body=reason,
+                url=partner_url(partner),
+            )
+    except ConcurrentTransition:
+        partner.refresh_from_db()
+        raise ValidationError(
+            _(
+                "Someone else changed this partner's status a moment ago; it is now %(status)s. Nothing was changed."
+            )
+            % {"status": partner.get_status_display()}
+        ) from None
+    return partner
+
+
+ACTION_WORDS = {
+    "suspend": lambda: _("suspended"),
+    "terminate": lambda: _("terminated"),
+    "reactivate": lambda: _("reactivated"),
+}
+
+
+def suspend_partner(partner, *, reason: str, by) -> Partner:
+    return _change_status(partner, "suspend", reason=reason, by=by)
+
+
+def terminate_partner(partner, *, reason: str, by) -> Partner:
+    # A pending reactivation request dies with the partner.
+    def cancel():
+        approvals.cancel_pending(partner, by=by, reason=_("The partner was terminated."))
+
+    return _change_status(partner, "terminate", reason=reason, by=by, extra=cancel)
+
+
+def pending_reactivation(partner) -> ApprovalRequest | None:
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        ApprovalRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(Partner),
+            object_id=partner.pk,
+            action=REACTIVATE,
+            status="pending",
+        )
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def request_reactivation(partner, *, reason: str, by) -> ApprovalRequest:
+    """A manager or supervisor asks an executive to reactivate a suspended partner."""
+    require(by, "partners.request_reactivation", partner.tenant_id)
+    reason = _reason(reason)
+    if partner.status != PartnerStatus.SUSPENDED:
+        raise ValidationError(_("Only a suspended partner can be reactivated."))
+    with transaction.atomic():
+        audit.record(partner, "partner.reactivation_requested", actor=by, comment=reason)
+        request = approvals.request_approval(
+            partner,
+            action=REACTIVATE,
+            title=_("Reactivate %(name)s") % {"name": partner.name},
+            summary=reason,
+            steps=[Approver(role=Role.EXECUTIVE)],
+            by=by,
+        )
+    return request
+
+
+def reactivate_partner(partner, *, approval: ApprovalRequest, by) -> Partner:
+    """Run by the approval action when the executive approves (inside decide()'s transaction)."""
+    if (
+        approval.action != REACTIVATE
+        or approval.object_id != partner.pk
+        or approval.tenant_id != partner.tenant_id
+        or approval.status != "approved"
+    ):
+        raise PermissionDenied("reactivation needs an approved request")
+    reason = approval.summary or approval.title
+    return _change_status(partner, "reactivate", reason=reason, by=by, check_permission=False)
+
+
+# --- contacts, documents, rewards and penalties ---------------------------------------------
+
+
+def save_contact(partner, *, data: dict, by, contact: PartnerContact | None = None) -> PartnerContact:
+    require(by, "partners.edit", partner.tenant_id)
+    creating = contact is None
+    contact = contact or PartnerContact(partner=partner)
+    before = {} if creating else _contact_values(contact)
+    for key in ("name", "position", "mobile", "email", "is_primary", "is_active", "notes"):
+        if key in data:
+            setattr(contact, key, data[key])
+    if contact.is_primary and contact.is_active:
+        others = partner.contacts.filter(is_primary=True, is_active=True).exclude(pk=contact.pk)
+    else:
+        others = None
+    changes = audit.diff(before, _contact_values(contact))
+    try:
+        with transaction.atomic():
+            if others is not None:
+                others.update(is_primary=False)  # one primary contact at a time
+            contact.save()
+            if changes:
+                verb = "partner.contact_added" if creating else "partner.contact_changed"
+                audit.record(partner, verb, actor=by, comment=contact.name, changes=changes)
+    except IntegrityError:
+        raise ValidationError({"name": _("This partner already has a contact with this name.")}) from None
+    return contact
+
+
+def _contact_values(contact) -> dict:
+    return {
+        "contact": contact.name,
+        "position": contact.position,
+        "mobile": contact.mobile,
+        "email": contact.email,
+        "is_primary": str(contact.is_primary),
+        "is_active": str(contact.is_active),
+        "notes": contact.notes,
+    }
+
+
+def add_document(
+    partner, *, uploaded, kind, number="", issued_on=None, expires_on=None, by
+) -> PartnerDocument:
+    """Store an already validated upload (PrivateFileField) as a qualification document."""
+    role = role_of(by, partner.tenant_id)
+    if not roles.can(role, "partners.upload_document"):
+        raise PermissionDenied(_("Your role may not upload documents."))
+    if role in roles.PARTNER_ROLES:
+        membership_partner = (
+            Membership.objects.filter(user=by, is_active=True).values_list("partner_id", flat=True).first()
+        )
+        if membership_partner != partner.pk:
+            raise PermissionDenied(_("You may upload documents for your own company only."))
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError({"expires_on": _("The document cannot expire before it was issued.")})
+    with transaction.atomic():
+        stored = files.store_file(partner, uploaded, kind="qualification", by=by)
+        document = PartnerDocument.objects.create(
+            partner=partner,
+            kind=kind,
+            number=number or "",
+            issued_on=issued_on,
+            expires_on=expires_on,
+            file=stored,
+            uploaded_by=by,
+        )
+        audit.record(
+            partner,
+            "partner.document_added",
+            actor=by,
+            comment=str(document),
+            changes={"valid_until": ["", str(expires_on or "")]} if expires_on else None,
+        )
+    return document
+
+
+def record_reward_penalty(partner, *, kind, category, amount, reason, date, by) -> RewardPenalty:
+    require(by, "partners.record_reward_penalty", partner.tenant_id)
+    if category not in CATEGORIES_OF.get(kind, ()):
+        raise ValidationError({"category": _("This category does not belong to the chosen kind.")})
+    if category in AMOUNT_REQUIRED and not amount:
+        raise ValidationError({"amount": _("Please enter the amount.")})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason.")})
+    with transaction.atomic():
+        entry = RewardPenalty.objects.create(
+            partner=partner,
+            kind=kind,
+            category=category,
+            amount=amount,
+            reason=reason,
+            date=date,
+            recorded_by=by,
+        )
+        audit.record(
+            partner,
+            f"partner.{kind}_recorded",
+            actor=by,
+            comment=reason,
+            changes={str(entry.get_category_display()): ["", str(amount or "")]},
+        )
+        if kind == "penalty":
+            notify_owner(
+                partner,
+                by=by,
+                title=_("Penalty recorded for %(name)s: %(category)s")
+                % {"name": partner.name, "category": entry.get_category_display()},
+            )
+    return entry
+
+
+# --- tenant settings: tiers and regions -----------------------------------------------------
+
+
+def save_tier(*, data: dict, by, tier: Tier | None = None) -> Tier:
+    require(by, "tenant.configure", current_tenant_id())
+    creating = tier is None
+    tier = tier or Tier()
+    before = {} if creating else _plain_values(tier, TIER_FIELDS)
+    for key in TIER_FIELDS:
+        if key in data:
+            setattr(tier, key, data[key])
+    try:
+        with transaction.atomic():
+            tier.save()
+            changes = audit.diff(before, _plain_values(tier, TIER_FIELDS))
+            if changes:
+                audit.record(tier, "tier.created" if creating else "tier.changed", actor=by, changes=changes)
+    except IntegrityError:
+        raise ValidationError({"name": _("A tier with this name exists already.")}) from None
+    return tier
+
+
+def save_region(*, data: dict, by, region: Region | None = None) -> Region:
+    require(by, "tenant.configure", current_tenant_id())
+    creating = region is None
+    region = region or Region(parent=data.get("parent"))
+    before = {} if creating else _plain_values(region, REGION_FIELDS)
+    for key in REGION_FIELDS:
+        if key in data:
+            setattr(region, key, data[key])
+    region.clean()
+    try:
+        with transaction.atomic():
+            region.save()
+            changes = audit.diff(before, _plain_values(region, REGION_FIELDS))
+            if changes:
+                audit.record(
+                    region, "region.created" if creating else "region.changed", actor=by, changes=changes
+                )
+    except IntegrityError:
+        raise ValidationError(
+            {"name": _("This name or division code is already used at this place of the tree.")}
+        ) from None
+    return region
+
+
+TIER_FIELDS = ("name", "rank", "description", "is_active")
+REGION_FIELDS = ("name", "code", "is_active")
+
+
+def _plain_values(obj, fields) -> dict:
+    return {key: str(getattr(obj, key)) for key in fields}
+
+
+def current_tenant_id():
+    from channelhub.tenancy import get_current_tenant
+
+    tenant = get_current_tenant()
+    if tenant is None:
+        raise PermissionDenied("no active tenant")
+    return tenant.pk
+
+
+# --- changes a recorded filing authorises (filings app, seed 002) ---------------------------
+# Recording a filing (备案) is itself the authority for these changes: the channel department
+# clerk who records it, or the daily job (``by=None``), holds no partners.* role. The registry's
+# own checks (credit code, owner, exclusive territory), history and notifications still apply.
+# The filings app decides what changes and refuses stale filings before calling these.
+
+
+def create_by_filing(*, data: dict, by, reference: str) -> Partner:
+    """A new channel filing's partner. The registry has no "pending" state: the partner starts
+    suspended, with the reason saying it waits for admission (reactivation by an executive)."""
+    partner = Partner(**{key: value for key, value in data.items() if key in PARTNER_FIELDS})
+    _validate(partner)
+    with transaction.atomic():
+        _save_new(partner)
+        audit.record(
+            partner,
+            "partner.created",
+            actor=by,
+            to_state=partner.status,
+            changes=_created(partner),
+            comment=reference,
+            via="filing",
+        )
+        _change_status(
+            partner,
+            "suspend",
+            reason=_("Pending admission: created by new channel filing %(reference)s.")
+            % {"reference": reference},
+            by=by,
+            check_permission=False,
+        )
+    return partner
+
+
+def update_by_filing(partner, *, data: dict, by, reference: str) -> dict:
+    """Apply a recorded change filing's values; returns the audit diff. Call inside a transaction."""
+    previous_owner_id = partner.owner_id
+    before = snapshot(partner)
+    for key, value in data.items():
+        if key in PARTNER_FIELDS:
+            setattr(partner, key, value)
+    _validate(partner, previous_owner_id=previous_owner_id)
+    changes = audit.diff(before, snapshot(partner))
+    if changes:
+        partner.save()
+        audit.record(partner, "partner.changed", actor=by, changes=changes, comment=reference, via="filing")
+    return changes
+
+
+def replace_primary_contact_by_filing(partner, *, data: dict, by, reference: str) -> PartnerContact:
+    """The primary contact a change filing names (name, mobile, e-mail). Another name is another
+    person: the old contact stays in the record, no longer primary."""
+    current = partner.contacts.filter(is_primary=True, is_active=True).first()
+    name = (data.get("name") or "").strip()
+    if current is not None and (not name or name == current.name):
+        contact, before = current, _contact_values(current)
+    else:
+        contact = partner.contacts.filter(name=name).first() or PartnerContact(partner=partner, name=name)
+        before = {} if contact.pk is None else _contact_values(contact)
+        if current is not None:
+            partner.contacts.filter(pk=current.pk).update(is_primary=False)
+    for key in ("mobile", "email"):
+        if key in data:
+            setattr(contact, key, data[key] or "")
+    contact.is_primary = contact.is_active = True
+    contact.save()
+    changes = audit.diff(before, _contact_values(contact))
+    if changes:
+        verb = "partner.contact_added" if not before else "partner.contact_changed"
+        audit.record(
+            partner, verb, actor=by, comment=f"{contact.name} · {reference}", changes=changes, via="filing"
+        )
+    return contact
+
+
+def suspend_by_filing(partner, *, reason: str, by) -> Partner:
+    return _change_status(partner, "suspend", reason=reason, by=by, check_permission=False)
+
+
+def terminate_by_filing(partner, *, reason: str, by) -> Partner:
+    def cancel():
+        approvals.cancel_pending(partner, by=by, reason=_("The partner was terminated."))
+
+    return _change_status(partner, "terminate", reason=reason, by=by, check_permission=False, extra=cancel)

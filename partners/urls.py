@@ -1,0 +1,27 @@
+from django.urls import path
+
+from partners.views import imports, records, registry, settings
+
+# Included at /t/<tenant_slug>/partners/ (channelhub/urls.py).
+urlpatterns = [
+    path("", registry.partner_list, name="partner-list"),
+    path("export.xlsx", registry.partner_export, name="partner-export"),
+    path("new/", registry.partner_create, name="partner-create"),
+    path("<int:pk>/", registry.partner_detail, name="partner-detail"),
+    path("<int:pk>/edit/", registry.partner_edit, name="partner-edit"),
+    path("<int:pk>/profile.pdf", registry.partner_profile_pdf, name="partner-profile-pdf"),
+    path("<int:pk>/suspend/", records.partner_suspend, name="partner-suspend"),
+    path("<int:pk>/terminate/", records.partner_terminate, name="partner-terminate"),
+    path("<int:pk>/reactivate/", records.partner_request_reactivation, name="partner-request-reactivation"),
+    path("<int:pk>/contacts/", records.contact_add, name="partner-contact-add"),
+    path("<int:pk>/documents/", records.document_add, name="partner-document-add"),
+    path("<int:pk>/rewards-penalties/", records.reward_penalty_add, name="partner-reward-penalty-add"),
+    path("contacts/<int:pk>/", records.contact_edit, name="partner-contact-edit"),
+    path("import/", imports.import_upload, name="partner-import"),
+    path("import/template.xlsx", imports.import_template, name="partner-import-template"),
+    path("import/<int:pk>/", imports.import_preview, name="partner-import-preview"),
+    path("tiers/", settings.tier_list, name="tier-list"),
+    path("tiers/<int:pk>/", settings.tier_edit, name="tier-edit"),
+    path("regions/", settings.region_list, name="region-list"),
+    path("regions/<int:pk>/", settings.region_edit, name="region-edit"),
+]

@@ -1,0 +1,104 @@
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from channelhub import notifications
+from channelhub.models import Notification
+from channelhub.notifications import Kind
+from channelhub.roles import Role
+from channelhub.tasks import email_notifications
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_notifications_only_when_the_transaction_commits(
+    in_alpha, member, django_capture_on_commit_callbacks
+):
+    manager = member(Role.CHANNEL_MANAGER)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notifications.notify([manager], kind=Kind.GENERAL, title="新的报备", url="/t/alpha/")
+        assert Notification.objects.count() == 0
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert Notification.objects.filter(recipient=manager, title="新的报备").count() == 1
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    assert "/t/alpha/" in mail.outbox[0].body
+
+
+def test_it_creates_nothing_when_the_transaction_rolls_back(
+    in_alpha, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                notifications.notify([member(Role.CHANNEL_MANAGER)], kind=Kind.GENERAL, title="x")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert Notification.objects.count() == 0
+
+
+def test_it_respects_the_email_preference(in_alpha, member, django_capture_on_commit_callbacks, client_as):
+    manager = member(Role.CHANNEL_MANAGER)
+    response = client_as(manager).post(
+        "/t/alpha/inbox/preferences/", {k: "on" for k in Kind.values if k != Kind.GENERAL}
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([manager], kind=Kind.GENERAL, title="不发邮件")
+        notifications.notify([manager], kind=Kind.PARTNER_STATUS, title="发邮件")
+    assert Notification.objects.filter(recipient=manager).count() == 2
+    assert [m.subject for m in mail.outbox] == ["[ChannelHub] 发邮件"]
+
+
+def test_the_email_job_sends_each_notification_once(
+    in_alpha, alpha, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([member(Role.FINANCE)], kind=Kind.GENERAL, title="一次")
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    assert email_notifications(tenant_id=alpha.pk, notification_ids=ids) == 0  # already sent
+    assert len(mail.outbox) == 1
+
+
+def test_the_inbox_shows_unread_count_and_marks_read(
+    in_alpha, member, client_as, django_capture_on_commit_callbacks
+):
+    manager = member(Role.CHANNEL_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([manager], kind=Kind.GENERAL, title="待处理", url="/t/alpha/approvals/")
+    client = client_as(manager)
+    home = client.get("/t/alpha/")
+    assert 'data-testid="unread-count">1<' in home.content.decode()
+    notification = Notification.objects.get()
+    opened = client.get(f"/t/alpha/inbox/{notification.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == "/t/alpha/approvals/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert 'data-testid="unread-count"' not in client.get("/t/alpha/").content.decode()
+
+
+def test_nobody_opens_another_persons_notification(
+    in_alpha, member, client_as, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([member(Role.CHANNEL_MANAGER)], kind=Kind.GENERAL, title="私人")
+    notification = Notification.objects.get()
+    assert client_as(member(Role.FINANCE)).get(f"/t/alpha/inbox/{notification.pk}/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_the_outbox_shows_admins_all_mail_and_others_their_own(in_alpha, alpha, member, client_as, settings):
+    from channelhub.models import OutboxMessage
+
+    OutboxMessage.objects.create(
+        tenant=alpha, to=member(Role.EXECUTIVE).email, subject="给高管", body="http://x/approve/abc/"
+    )
+    OutboxMessage.objects.create(tenant=alpha, to="someone@else.cn", subject="给别人", body="...")
+    admin_page = client_as(member(Role.TENANT_ADMIN)).get("/t/alpha/outbox/").content.decode()
+    assert "给高管" in admin_page and "给别人" in admin_page
+    executive_page = client_as(member(Role.EXECUTIVE)).get("/t/alpha/outbox/").content.decode()
+    assert "给高管" in executive_page and "给别人" not in executive_page
+    settings.OUTBOX_ENABLED = False
+    assert client_as(member(Role.TENANT_ADMIN)).get("/t/alpha/outbox/").status_code == 404
