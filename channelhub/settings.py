@@ -139,6 +139,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # The transport polls its folder; at the default 1 s a worker takes about two
+        # messages a second, so the first run's demo mail would hold up every click.
+        "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = "django-db"
 
