@@ -159,6 +159,16 @@ CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     # Filing deadlines and expiry, due terminations, lapsed customer protection (filings/tasks.py).
     "filings-daily": {"task": "filings.daily", "schedule": crontab(hour=1, minute=15)},
+    # Qualification documents expiring within 30 days: the owner is told once (partners/tasks.py).
+    "partners-document-expiry": {
+        "task": "partners.notify_expiring_documents_all",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Notification e-mails whose task never reached the broker (channelhub/tasks.py).
+    "notifications-email-sweep": {
+        "task": "channelhub.email_pending_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------
