@@ -23,7 +23,7 @@ check:
 	.venv/bin/python manage.py makemigrations --check --dry-run
 
 messages:
-	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --no-obsolete
+	.venv/bin/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=benchmarks --no-obsolete
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 demo:

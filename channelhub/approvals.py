@@ -251,7 +251,8 @@ def decide(
             actor=by,
             comment=comment,
             via=via,
-            changes={"step": [str(step.order), step.approver_label or ""]},
+            # Which step was decided: "1 · 公司管理层" (no before value: a step is not a field).
+            changes={"step": ["", f"{step.order} · {step.approver_label}".rstrip(" ·")]},
         )
         if decision == Decision.APPROVE and locked.steps.filter(order__gt=step.order).exists():
             locked.current_step = step.order + 1

@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     "invitation.accepted": _("Invitation accepted"),
     "membership.joined": _("Joined the workspace"),
     "membership.changed": _("Access changed"),
+    "step": _("Approval step"),
     "pending": _("Waiting for approval"),
     "approved": _("Approved"),
     "rejected": _("Rejected"),
@@ -42,6 +43,25 @@ def register_labels(labels: dict) -> None:
 
 def label(code: str) -> str:
     return LABELS.get(code, code)
+
+
+# State codes repeat across models ("active" is a partner's status and an application's last
+# state), so each workflow model registers its own: "app_label.model" -> code -> label.
+STATE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_state_labels(model, choices) -> None:
+    """Labels for the states of ``model`` (a TextChoices class), used by the timeline."""
+    STATE_LABELS.setdefault(model._meta.label_lower, {}).update({c.value: c.label for c in choices})
+
+
+def state_label(activity: Activity, code: str) -> str:
+    """``code`` in words, as a state of the activity's subject (no query: content types are cached)."""
+    if not code:
+        return ""
+    subject = ContentType.objects.get_for_id(activity.content_type_id)
+    labels = STATE_LABELS.get(f"{subject.app_label}.{subject.model}", {})
+    return labels.get(code) or label(code)
 
 
 # Set per request by RequestIdMiddleware: (ip_address, request_id).

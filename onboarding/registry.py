@@ -34,7 +34,7 @@ def register():
         )
     )
     files.register_file_owner(Application, can_view_application_files)
-    audit.register_labels({state.value: state.label for state in State})
+    audit.register_state_labels(Application, State)
     audit.register_labels(
         {
             "onboarding.submitted": _("Application submitted"),

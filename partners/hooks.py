@@ -70,11 +70,9 @@ audit.register_labels(
         "tier.changed": _("Changed the tier"),
         "region.created": _("Created the region"),
         "region.changed": _("Changed the region"),
-        PartnerStatus.ACTIVE.value: PartnerStatus.ACTIVE.label,
-        PartnerStatus.SUSPENDED.value: PartnerStatus.SUSPENDED.label,
-        PartnerStatus.TERMINATED.value: PartnerStatus.TERMINATED.label,
     }
 )
+audit.register_state_labels(Partner, PartnerStatus)
 
 # The keys of the registry's audit diffs are field names ("credit_limit"); give them words,
 # without taking a key another module registered first. (The shared timeline shows the raw

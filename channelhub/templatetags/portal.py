@@ -35,3 +35,18 @@ def audit_label(code):
     from channelhub.audit import label
 
     return label(code) if code else ""
+
+
+@register.filter
+def from_state_label(activity):
+    """The activity's from-state in words, as a state of its own subject."""
+    from channelhub.audit import state_label
+
+    return state_label(activity, activity.from_state)
+
+
+@register.filter
+def to_state_label(activity):
+    from channelhub.audit import state_label
+
+    return state_label(activity, activity.to_state)

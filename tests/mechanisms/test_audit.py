@@ -99,3 +99,21 @@ def test_the_timeline_merges_entries_comments_and_files_in_time_order(entry, alp
 
 def test_diff_lists_only_changed_fields():
     assert audit.diff({"a": 1, "b": "x", "c": None}, {"a": 2, "b": "x", "c": None}) == {"a": ["1", "2"]}
+
+
+def test_a_state_is_named_as_a_state_of_its_own_subject(entry, alpha):
+    """The state "active" is a partner's status (正常 / Active) and an application's last state (已入网 /
+    Active partner): the timeline must not take one for the other."""
+    from django.utils import translation
+
+    from onboarding.models import Application
+
+    application_entry = Activity(content_type_id=audit.ContentType.objects.get_for_model(Application).pk)
+    with translation.override("en"):
+        assert audit.state_label(entry, entry.from_state) == "Active"
+        assert audit.state_label(entry, entry.to_state) == "Suspended"
+        assert audit.state_label(application_entry, "active") == "Active partner"
+        assert audit.state_label(entry, "") == ""
+        assert audit.state_label(entry, "no-such-state") == "no-such-state"
+    with translation.override("zh-hans"):
+        assert audit.state_label(entry, "active") == "正常"
