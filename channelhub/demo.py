@@ -12,6 +12,7 @@ from channelhub.roles import PARTNER_ROLES, Role
 from channelhub.tenancy import tenant_context, unscoped
 from filings.demo import load_filings_demo
 from onboarding import demo as onboarding_demo
+from partners.demo import load_partner_demo_for
 from partners.models import ChannelType, Partner
 
 DEMO_PASSWORD = "ChannelHub-2026"
@@ -93,6 +94,8 @@ def load_demo() -> dict:
             people = {
                 login: _user(demo_email(login, spec["slug"]), name) for login, name in ROLE_LOGINS.values()
             }
+            # The fuller registry (~60 partners with tiers, territories, contacts, documents).
+            load_partner_demo_for(tenant)
             onboarding_demo.load(tenant, people, demo_partner=partners[0])
             # Filings of every kind and state, customer registrations with a conflict (seed 002);
             # real notifications in the inbox, but no e-mails to the demo people.

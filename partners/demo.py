@@ -268,6 +268,15 @@ def load_partner_demo() -> dict:
     return created
 
 
+def load_partner_demo_for(tenant) -> dict:
+    """One demo tenant's registry (load_demo() calls it before the filings that use it)."""
+    spec = SPECS.get(tenant.slug)
+    if spec is None:
+        return {}
+    with tenant_context(tenant), transaction.atomic():
+        return _load_tenant(tenant, spec)
+
+
 def _load_tenant(tenant, spec) -> dict:
     rng = random.Random(f"channelhub-partners-{tenant.slug}")  # the same data on every run
     counts = {"users": 0}

@@ -5,6 +5,7 @@ gives a user of that role in alpha; ``client_as(user)`` a logged-in test client.
 """
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.test import Client
 
 from channelhub.celery import app as celery_app
@@ -29,6 +30,10 @@ def _eager_celery_and_private_storage(settings, tmp_path):
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     yield
     celery_app.conf.task_always_eager = False
+    # An eager apply_async sets Celery's process-wide "joining would block" flag and restores
+    # the value it saw; two threads doing so at once (the concurrency tests) can leave it set,
+    # and every later result.get() would then refuse with "Never call result.get() within a task".
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 """The demo registry: about 60 partners per demo tenant, realistic, valid, idempotent, fast."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.db.models import Count
@@ -29,7 +31,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    load_demo()
+    """load_demo() loads the registry too; what it created, as load_partner_demo() counts it."""
+    with mock.patch("channelhub.demo.load_partner_demo_for", return_value={}):
+        load_demo()
     return load_partner_demo()
 
 
@@ -46,8 +50,16 @@ def test_it_creates_nothing_the_second_time(demo):
     assert counts() == before
 
 
-def test_it_writes_in_bulk(db):
+def test_load_demo_loads_the_registry(db):
     load_demo()
+    with unscoped():
+        assert Partner.objects.count() >= 2 * PARTNERS_PER_TENANT
+    assert load_partner_demo() == {"tiers": 0, "regions": 0, "partners": 0, "users": 0}
+
+
+def test_it_writes_in_bulk(db):
+    with mock.patch("channelhub.demo.load_partner_demo_for", return_value={}):
+        load_demo()
     with CaptureQueriesContext(connection) as captured:
         load_partner_demo()
     assert len(captured) < 150  # for ~120 partners and ~700 child rows: bulk writes, not a loop
