@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from channelhub.audit import timeline_for
 from channelhub.models import Activity, ApprovalLink, Membership, Notification
@@ -344,5 +345,5 @@ def test_a_new_filing_of_an_admitted_channel_links_to_its_application(flow, alph
     assert application.reference in entry.comment and filing.record_number in entry.comment
     # A second new filing of the same channel cannot be recorded again.
     second = flow.new(name="洛阳畅达手机连锁有限公司", code=credit_code(71001))
-    with pytest.raises(ValidationError, match="not filed yet"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not filed yet"):
         flow.submit(second)

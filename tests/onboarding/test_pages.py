@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from channelhub.roles import Role
@@ -148,7 +149,16 @@ def test_the_review_and_inspection_forms_as_a_browser_submits_them(pipeline, peo
         page, "review-form", documents_checked="on", inspector=str(people.inspector.pk), **scores
     )
     low = client.post(f"{BOARD}applications/{app.pk}/review/", {**data, **{k: "1" for k in scores}})
-    assert low.status_code == 400 and "pass mark" in low.content.decode() or "及格" in low.content.decode()
+    with translation.override("zh-hans"):
+        below = (
+            translation.gettext(
+                "The weighted score is %(total)s, below the pass mark of %(mark)s: return the "
+                "application for supplements or reject it."
+            )
+            .split("%(mark)s")[0]
+            .split("%(total)s")[1]
+        )
+    assert low.status_code == 400 and below in low.content.decode()
     assert client.post(f"{BOARD}applications/{app.pk}/review/", data).status_code == 302
     assert pipeline.refresh(app).state == State.SITE_INSPECTION
 
