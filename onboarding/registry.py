@@ -35,6 +35,19 @@ def register():
     )
     files.register_file_owner(Application, can_view_application_files)
     audit.register_state_labels(Application, State)
+    # The keys of the pipeline's timeline diffs, in words.
+    audit.register_labels(
+        {
+            "score": _("Score"),
+            "inspector": _("Inspector"),
+            "due": _("Due date"),
+            "version": _("Version"),
+            "partner": _("Partner"),
+            "sha256": _("PDF fingerprint (SHA-256)"),
+            "signer": _("Signed by"),
+            "ip": _("IP address"),
+        }
+    )
     audit.register_labels(
         {
             "onboarding.submitted": _("Application submitted"),
