@@ -211,3 +211,17 @@ def test_the_detail_page_costs_the_same_queries_for_10_and_200_partners(
     with django_assert_num_queries(few):
         response = client.get(path)
     assert len(response.context["documents"]) == 22
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
+def test_the_search_is_served_by_trigram_indexes_on_postgresql(db):
+    """The list's text search (UPPER(col) LIKE '%…%') has a GIN trigram index per column."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'partners_partner'")
+        indexes = dict(cursor.fetchall())
+    for name, column in (
+        ("partner_name_trgm_idx", "name"),
+        ("partner_credit_code_trgm_idx", "credit_code"),
+        ("partner_legal_rep_trgm_idx", "legal_representative"),
+    ):
+        assert "gin_trgm_ops" in indexes[name] and f"upper(({column})::text)" in indexes[name]
