@@ -123,3 +123,17 @@ def test_downloads_follow_the_partner_rule(alpha, partner, alpha_partner, member
         tenant=alpha, role=Role.PARTNER_ADMIN, partner=PartnerFactory(tenant=alpha)
     )
     assert client_as(colleague_elsewhere.user).get(f"/t/alpha/files/{own.file.pk}/").status_code == 404
+
+
+def test_an_image_document_shows_a_preview_and_a_pdf_does_not(alpha, partner, manager, client_as):
+    from tests.filings.conftest import PNG
+
+    client = client_as(manager)
+    assert upload(client, partner, PNG, name="门头照片.png").status_code == 302
+    assert upload(client, partner, PDF, name="营业执照.pdf").status_code == 302
+    page = client.get(f"/t/alpha/partners/{partner.pk}/?tab=documents").content.decode()
+    image = next(d.file for d in documents(alpha) if d.file.mime_type == "image/png")
+    preview = f"/t/alpha/files/{image.pk}/?inline=1"
+    assert page.count('data-testid="file-thumb"') == 2  # the document table and the timeline
+    assert f'src="{preview}"' in page
+    assert client.get(preview)["Content-Type"] == "image/png"
