@@ -347,3 +347,66 @@ def test_a_new_filing_of_an_admitted_channel_links_to_its_application(flow, alph
     second = flow.new(name="洛阳畅达手机连锁有限公司", code=credit_code(71001))
     with translation.override("en"), pytest.raises(ValidationError, match="not filed yet"):
         flow.submit(second)
+
+
+# --- every kind through the side paths ------------------------------------------------------------
+
+
+@pytest.fixture
+def filing_of(flow, alpha, partner):
+    """``filing_of(kind)`` → a draft filing of that kind, ready to submit."""
+
+    def make(kind):
+        if kind == FilingKind.NEW:
+            return flow.new(name="开封顺达通讯器材有限公司", code=credit_code(72001))
+        if kind == FilingKind.CHANGE:
+            return flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR})
+        return flow.termination(partner, on=deadlines.tenant_today(alpha) + timedelta(days=20))
+
+    return make
+
+
+KINDS = [FilingKind.NEW, FilingKind.CHANGE, FilingKind.TERMINATION]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_returned_refiled_approved_and_recorded(flow, filing_of, kind):
+    filing = filing_of(kind)
+    flow.submit(filing)
+    filing = flow.decide(filing, "return", comment="请补充说明")
+    assert filing.state == S.RETURNED and not filing.record_number
+    with pytest.raises(ValidationError):
+        flow.record(filing)  # a returned filing is not recorded
+    flow.submit(filing)
+    filing = flow.decide(filing)
+    assert filing.state == S.APPROVED
+    filing = flow.record(filing)
+    assert flow.reload(filing).state in (S.RECORDED, S.EFFECTIVE) and flow.reload(filing).record_number
+    assert "filing.returned" in verbs(filing)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_rejected_for_good(flow, filing_of, partner, kind):
+    filing = filing_of(kind)
+    flow.submit(filing)
+    filing = flow.decide(filing, "reject", comment="不符合渠道政策")
+    assert filing.state == S.REJECTED and filing.closed_at
+    for step in (flow.submit, flow.record):
+        with pytest.raises(ValidationError):
+            step(filing)
+    partner = flow.reload(partner)
+    assert (partner.channel_type, partner.status) == (ChannelType.AGENT, PartnerStatus.ACTIVE)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_can_be_withdrawn_while_it_waits(flow, filing_of, alpha, manager, supervisor, kind):
+    filing = filing_of(kind)
+    flow.submit(filing)
+    token = link_tokens(supervisor.email)[0]
+    with tenant_context(alpha):
+        services.withdraw_filing(filing, by=manager, reason="重复提交")
+    assert flow.reload(filing).state == S.WITHDRAWN
+    assert flow.request_of(filing).status == "cancelled"
+    assert Client().get(f"/approve/{token}/").status_code in (409, 410)
+    with pytest.raises(ValidationError):
+        flow.submit(flow.reload(filing))
