@@ -29,6 +29,9 @@ class ChannelType(models.TextChoices):
 
 
 class PartnerStatus(models.TextChoices):
+    # A channel recorded by a new channel filing (报备) that no admission has approved yet:
+    # it may not do business until an executive approves its admission.
+    PENDING = "pending", _("Pending admission")
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
@@ -237,7 +240,7 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
 
     @transition(
         field=status,
-        source=[PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED],
+        source=[PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED],
         target=PartnerStatus.TERMINATED,
         permission=_may_change_status,
     )
@@ -245,8 +248,11 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
         pass
 
     # No role may take this one directly: services.reactivate runs it when an executive
-    # approves a reactivation request (approval action "partners.reactivate").
-    @transition(field=status, source=PartnerStatus.SUSPENDED, target=PartnerStatus.ACTIVE)
+    # approves a reactivation request (approval action "partners.reactivate") — for a
+    # pending partner, its admission.
+    @transition(
+        field=status, source=[PartnerStatus.SUSPENDED, PartnerStatus.PENDING], target=PartnerStatus.ACTIVE
+    )
     def reactivate(self):
         pass
 

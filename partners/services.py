@@ -377,17 +377,23 @@ def pending_reactivation(partner) -> ApprovalRequest | None:
 
 
 def request_reactivation(partner, *, reason: str, by) -> ApprovalRequest:
-    """A manager or supervisor asks an executive to reactivate a suspended partner."""
+    """A manager or supervisor asks an executive to reactivate a suspended partner, or to
+    admit a pending one."""
     require(by, "partners.request_reactivation", partner.tenant_id)
     reason = _reason(reason)
-    if partner.status != PartnerStatus.SUSPENDED:
+    if partner.status not in (PartnerStatus.SUSPENDED, PartnerStatus.PENDING):
         raise ValidationError(_("Only a suspended partner can be reactivated."))
+    admission = partner.status == PartnerStatus.PENDING
     with transaction.atomic():
         audit.record(partner, "partner.reactivation_requested", actor=by, comment=reason)
+        if admission:
+            title = _("Admit %(name)s as an active partner") % {"name": partner.name}
+        else:
+            title = _("Reactivate %(name)s") % {"name": partner.name}
         request = approvals.request_approval(
             partner,
             action=REACTIVATE,
-            title=_("Reactivate %(name)s") % {"name": partner.name},
+            title=title,
             summary=reason,
             steps=[Approver(role=Role.EXECUTIVE)],
             by=by,
@@ -594,9 +600,15 @@ def current_tenant_id():
 
 
 def create_by_filing(*, data: dict, by, reference: str) -> Partner:
-    """A new channel filing's partner. The registry has no "pending" state: the partner starts
-    suspended, with the reason saying it waits for admission (reactivation by an executive)."""
-    partner = Partner(**{key: value for key, value in data.items() if key in PARTNER_FIELDS})
+    """A new channel filing's partner: pending admission until an executive approves it (the
+    same request-and-approve path as a reactivation); it may not do business before."""
+    partner = Partner(
+        **{key: value for key, value in data.items() if key in PARTNER_FIELDS},
+        status=PartnerStatus.PENDING,
+        status_reason=_("Created by new channel filing %(reference)s; waits for admission.")
+        % {"reference": reference},
+        status_changed_at=timezone.now(),
+    )
     _validate(partner)
     with transaction.atomic():
         _save_new(partner)
@@ -606,16 +618,8 @@ def create_by_filing(*, data: dict, by, reference: str) -> Partner:
             actor=by,
             to_state=partner.status,
             changes=_created(partner),
-            comment=reference,
+            comment=partner.status_reason,
             via="filing",
-        )
-        _change_status(
-            partner,
-            "suspend",
-            reason=_("Pending admission: created by new channel filing %(reference)s.")
-            % {"reference": reference},
-            by=by,
-            check_permission=False,
         )
     return partner
 

@@ -12,7 +12,7 @@ from channelhub.forms import add_service_errors
 from partners import services
 from partners.access import get_partner_for_user
 from partners.forms import ContactForm, DocumentForm, ReasonForm, RewardPenaltyForm
-from partners.models import Partner, PartnerContact
+from partners.models import Partner, PartnerContact, PartnerStatus
 from partners.views.registry import detail_context
 
 STATUS_PAGES = {
@@ -45,11 +45,25 @@ STATUS_PAGES = {
         "style": "success",
         "done": lambda: _("The reactivation of %(name)s waits for an executive's approval."),
     },
+    # The same request for a partner pending admission (created by a new channel filing).
+    "admit": {
+        "service": services.request_reactivation,
+        "title": lambda: _("Ask for admission"),
+        "text": lambda: _(
+            "An executive decides. The partner becomes active, and may do business, when the request "
+            "is approved."
+        ),
+        "button": lambda: _("Send to an executive"),
+        "style": "success",
+        "done": lambda: _("The admission of %(name)s waits for an executive's approval."),
+    },
 }
 
 
 def _status_page(request, pk, action):
     partner = get_partner_for_user(request, pk)
+    if action == "reactivate" and partner.status == PartnerStatus.PENDING:
+        action = "admit"
     page = STATUS_PAGES[action]
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

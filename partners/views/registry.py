@@ -164,7 +164,9 @@ def status_actions(partner, role, pending) -> list[dict]:
             {
                 "name": "reactivate",
                 "url_name": "partner-request-reactivation",
-                "label": _("Ask for reactivation"),
+                "label": _("Ask for admission")
+                if partner.status == PartnerStatus.PENDING
+                else _("Ask for reactivation"),
                 "style": "success",
             }
         )
@@ -198,7 +200,8 @@ def record_context(partner) -> dict:
 
 def detail_context(request, partner, **overrides) -> dict:
     role = request.membership.role
-    pending = services.pending_reactivation(partner) if partner.status == PartnerStatus.SUSPENDED else None
+    waiting = partner.status in (PartnerStatus.SUSPENDED, PartnerStatus.PENDING)
+    pending = services.pending_reactivation(partner) if waiting else None
     context = record_context(partner)
     context.update(
         {

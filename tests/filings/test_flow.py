@@ -46,12 +46,29 @@ def test_a_new_channel_filing_is_approved_recorded_and_creates_a_pending_partner
     assert (filing.recorded_by, filing.record_seq) == (clerk, 1)
     with tenant_context(alpha):
         partner = Partner.objects.get(credit_code=credit_code(70001))
-        assert (partner.name, partner.status) == ("洛阳畅达手机连锁有限公司", PartnerStatus.SUSPENDED)
-        assert "Pending admission" in partner.status_reason  # the registry has no "pending" state
+        assert (partner.name, partner.status) == ("洛阳畅达手机连锁有限公司", PartnerStatus.PENDING)
+        assert filing.record_number in partner.status_reason
         assert partner.owner == flow.manager  # the filing manager's portfolio
         assert filing.partner_id == partner.pk
-    assert verbs(partner) == ["partner.created", "partner.suspended"]
+    assert verbs(partner) == ["partner.created"]
     assert verbs(filing)[-3:] == ["filing.approved", "filing.recorded", "filing.effective"]
+
+
+def test_a_pending_partner_is_admitted_by_an_executive_and_may_not_be_suspended(flow, alpha, member):
+    from channelhub import approvals
+    from channelhub.models import ApprovalRequest
+    from partners import services as partner_services
+
+    filing = flow.through(flow.new(name="洛阳畅达手机连锁有限公司", code=credit_code(70002)))
+    with tenant_context(alpha), flow.commit():
+        partner = Partner.objects.get(pk=filing.partner_id)
+        with pytest.raises(ValidationError):
+            partner_services.suspend_partner(partner, reason="测试", by=flow.manager)
+        request = partner_services.request_reactivation(partner, reason="已完成入网评估", by=flow.manager)
+        assert isinstance(request, ApprovalRequest) and "洛阳畅达手机连锁有限公司" in request.title
+        assert Partner.objects.get(pk=partner.pk).status == PartnerStatus.PENDING  # asking decides nothing
+        approvals.decide(request, by=member(Role.EXECUTIVE), decision="approve", comment="同意入网")
+        assert Partner.objects.get(pk=partner.pk).status == PartnerStatus.ACTIVE
 
 
 def services_settings(tenant):
