@@ -93,12 +93,13 @@ def board(request):
         }
         for s in [*PIPELINE, State.REJECTED, State.WITHDRAWN]
     ]
+    # Page through ids, then load the page's rows with their joins (sorting the whole
+    # joined, filtered set cost a third of the page at 5,000 applications).
     page = Paginator(
-        rows.select_related("campaign", "owner", "inspector")
-        .only(*BOARD_COLUMNS)
-        .order_by("state_changed_at", "pk"),
-        PAGE_SIZE,
+        rows.order_by("state_changed_at", "pk").values_list("pk", flat=True), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    loaded = rows.select_related("campaign", "owner", "inspector").only(*BOARD_COLUMNS).in_bulk(list(page))
+    page.object_list = [loaded[pk] for pk in page.object_list if pk in loaded]
     now = timezone.now()
     for app in page:
         app.days = app.days_in_state(now)
