@@ -605,8 +605,7 @@ def create_by_filing(*, data: dict, by, reference: str) -> Partner:
     partner = Partner(
         **{key: value for key, value in data.items() if key in PARTNER_FIELDS},
         status=PartnerStatus.PENDING,
-        status_reason=_("Created by new channel filing %(reference)s; waits for admission.")
-        % {"reference": reference},
+        status_reason=_("Created by %(reference)s; waits for admission.") % {"reference": reference},
         status_changed_at=timezone.now(),
     )
     _validate(partner)
