@@ -49,9 +49,6 @@ audit.register_labels(
         "effective": gettext_lazy("Effective"),
         "withdrawn": gettext_lazy("Withdrawn"),
         "expired": gettext_lazy("Expired"),
-        "active": gettext_lazy("Active"),
-        "suspended": gettext_lazy("Suspended"),
-        "terminated": gettext_lazy("Terminated"),
     }
 )
 

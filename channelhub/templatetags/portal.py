@@ -38,15 +38,9 @@ def audit_label(code):
 
 
 @register.filter
-def from_state_label(activity):
-    """The activity's from-state in words, as a state of its own subject."""
-    from channelhub.audit import state_label
+def state_label(activity, code):
+    """``{{ entry|state_label:entry.from_state }}``: a state code in words, as a state of the
+    activity's own subject (channelhub.audit.STATE_LABELS)."""
+    from channelhub.audit import state_label as label
 
-    return state_label(activity, activity.from_state)
-
-
-@register.filter
-def to_state_label(activity):
-    from channelhub.audit import state_label
-
-    return state_label(activity, activity.to_state)
+    return label(activity, code)

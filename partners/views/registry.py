@@ -5,7 +5,6 @@ from datetime import timedelta
 import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from channelhub import audit
 from channelhub.access import tenant_view
 from channelhub.documents import render_pdf
 from channelhub.forms import add_service_errors
+from channelhub.pagination import page_by_ids
 from channelhub.roles import Role, can
 from partners import services
 from partners.access import PARTNER_RELATED, get_partner_for_user, visible_partners
@@ -54,11 +54,8 @@ def _query(request, *drop) -> str:
 @tenant_view("partners.view")
 def partner_list(request):
     filterset, queryset, sort, scope, portfolio = _listing(request)
-    # Page through ids first, then load the page's 25 rows with their joins: sorting whole
-    # joined rows made PostgreSQL spill to disk at 20,000 partners (a "deferred join").
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = visible_partners(request).select_related(*PARTNER_RELATED).in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    rows = visible_partners(request).select_related(*PARTNER_RELATED)
+    page = page_by_ids(queryset, rows, request.GET.get("page"), PAGE_SIZE)
     base = _query(request, "sort", "page")
     columns = []
     for key, (label, _fields) in SORTS.items():
