@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import audit
+from channelhub import audit, roles, workflow
 from channelhub.mail import queue_templated_email
 from channelhub.models import ApprovalLink, ApprovalRequest, ApprovalStep, Membership, User
 from channelhub.models.approvals import ApprovalStatus, Decision
@@ -93,6 +93,32 @@ class Approver:
     role: str = ""
 
 
+def requests_of(subject, *, action: str | None = None, status: str | None = None):
+    """The approval requests on ``subject``, newest first (optionally of one action / status)."""
+    requests = ApprovalRequest.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+    )
+    if action is not None:
+        requests = requests.filter(action=action)
+    if status is not None:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-pk")
+
+
+def latest_request(subject, *, action: str | None = None) -> ApprovalRequest | None:
+    """The newest approval request on ``subject`` (with its requester), or ``None``."""
+    return requests_of(subject, action=action).select_related("requested_by").first()
+
+
+def pending_request(subject, *, action: str | None = None) -> ApprovalRequest | None:
+    """The request on ``subject`` still waiting for a decision, or ``None``."""
+    return (
+        requests_of(subject, action=action, status=ApprovalStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
 def request_approval(
     subject, *, action: str, title: str, steps: list[Approver], by, summary: str = ""
 ) -> ApprovalRequest:
@@ -102,9 +128,7 @@ def request_approval(
     if not steps:
         raise ValueError("an approval needs at least one step")
     content_type = ContentType.objects.get_for_model(subject)
-    if ApprovalRequest.objects.filter(
-        content_type=content_type, object_id=subject.pk, action=action, status=ApprovalStatus.PENDING
-    ).exists():
+    if requests_of(subject, action=action, status=ApprovalStatus.PENDING).exists():
         raise ValidationError(_("An approval for this is already pending."))
     request = ApprovalRequest.objects.create(
         tenant_id=subject.tenant_id,
@@ -131,12 +155,7 @@ def request_approval(
 def approvers_of(step: ApprovalStep) -> list[User]:
     if step.approver_id:
         return [step.approver]
-    return [
-        m.user
-        for m in Membership.objects.filter(role=step.approver_role, is_active=True, user__is_active=True)
-        .select_related("user")
-        .order_by("user__email")
-    ]
+    return roles.members_with(step.approver_role)
 
 
 def current_step(request: ApprovalRequest) -> ApprovalStep | None:
@@ -239,7 +258,6 @@ def decide(
         ApprovalLink.objects.filter(step=step, used_at__isnull=True).update(used_at=now)
         subject = locked.subject
         action = get_action(locked.action)
-        before = locked.status
         verb = {
             Decision.APPROVE: "approval.approved",
             Decision.REJECT: "approval.rejected",
@@ -259,19 +277,13 @@ def decide(
             locked.save(update_fields=["current_step"])
             _open_step(locked, subject)
             return locked
-        if decision == Decision.APPROVE:
-            locked.approve()
-            callback = action.on_approved
-        elif decision == Decision.REJECT:
-            locked.reject()
-            callback = action.on_rejected
-        else:
-            locked.return_for_changes()
-            callback = action.on_returned
-        locked.decided_at = now
-        locked.save()
-        audit.record(
-            locked, "approval.completed", actor=by, from_state=before, to_state=locked.status, via=via
+        name, callback = {
+            Decision.APPROVE: ("approve", action.on_approved),
+            Decision.REJECT: ("reject", action.on_rejected),
+            Decision.RETURN: ("return_for_changes", action.on_returned),
+        }[decision]
+        workflow.transition(
+            locked, name, by=by, verb="approval.completed", via=via, fields={"decided_at": now}
         )
         if callback is not None:
             callback(subject, locked, by)
@@ -297,14 +309,16 @@ def _last_decided_step(request: ApprovalRequest) -> ApprovalStep | None:
 
 def cancel_pending(subject, *, by, reason: str = "") -> int:
     """Cancel open requests on a subject (e.g. it was withdrawn); their links die."""
-    content_type = ContentType.objects.get_for_model(subject)
     cancelled = 0
-    for request in ApprovalRequest.objects.select_for_update().filter(
-        content_type=content_type, object_id=subject.pk, status=ApprovalStatus.PENDING
-    ):
-        request.cancel()
-        request.decided_at = timezone.now()
-        request.save()
+    for request in requests_of(subject, status=ApprovalStatus.PENDING).select_for_update():
+        workflow.transition(
+            request,
+            "cancel",
+            by=by,
+            verb="approval.completed",
+            comment=reason,
+            fields={"decided_at": timezone.now()},
+        )
         ApprovalLink.objects.filter(step__request=request, used_at__isnull=True).update(
             used_at=timezone.now()
         )

@@ -10,31 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext_lazy as _
 
 from channelhub.models import Activity, Comment, StoredFile
 
-# Human labels for event verbs and state codes shown in timelines; modules add theirs
-# with register_labels() (e.g. {"partner.suspended": _("Suspended the partner")}).
-LABELS: dict[str, str] = {
-    "approval.requested": _("Requested approval"),
-    "approval.approved": _("Approved"),
-    "approval.rejected": _("Rejected"),
-    "approval.returned": _("Returned for changes"),
-    "approval.completed": _("Approval finished"),
-    "approval.cancelled": _("Approval cancelled"),
-    "invitation.sent": _("Invitation sent"),
-    "invitation.revoked": _("Invitation withdrawn"),
-    "invitation.accepted": _("Invitation accepted"),
-    "membership.joined": _("Joined the workspace"),
-    "membership.changed": _("Access changed"),
-    "step": _("Approval step"),
-    "pending": _("Waiting for approval"),
-    "approved": _("Approved"),
-    "rejected": _("Rejected"),
-    "returned": _("Returned for changes"),
-    "cancelled": _("Cancelled"),
-}
+# Words for audit verbs and diff keys shown in timelines ({"partner.suspended": _("Suspended the
+# partner")}); every app registers its own through channelhub.modules.register(labels=...).
+# State codes are not in here: they are per model (STATE_LABELS).
+LABELS: dict[str, str] = {}
 
 
 def register_labels(labels: dict) -> None:

@@ -14,15 +14,18 @@ class TenantTask(DjangoTask):
     """
 
     def __call__(self, *args, **kwargs):
-        tenant_id = kwargs.get("tenant_id")
-        if tenant_id is None:
-            return super().__call__(*args, **kwargs)
-        from channelhub.models import Tenant
-        from channelhub.tenancy import tenant_context
+        from channelhub.roles import remembered_roles
 
-        tenant = Tenant.objects.get(pk=tenant_id)
-        with tenant_context(tenant):
-            return super().__call__(*args, **kwargs)
+        tenant_id = kwargs.get("tenant_id")
+        with remembered_roles():  # roles looked up during this task only
+            if tenant_id is None:
+                return super().__call__(*args, **kwargs)
+            from channelhub.models import Tenant
+            from channelhub.tenancy import tenant_context
+
+            tenant = Tenant.objects.get(pk=tenant_id)
+            with tenant_context(tenant):
+                return super().__call__(*args, **kwargs)
 
 
 app = Celery("channelhub", task_cls=TenantTask)

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from channelhub.models import FailedLogin, Membership
 from channelhub.roles import PARTNER_ROLES, Role
-from partners.models import Partner
 
 
 def client_ip(request):
@@ -50,10 +49,15 @@ class LockoutAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+def partner_model():
+    """The partner registry's model, through the membership's relation (channelhub imports no app)."""
+    return Membership._meta.get_field("partner").related_model
+
+
 class PartnerChoiceMixin:
     def scope_partner_field(self):
         # The tenant-scoped default manager: choices never include another tenant's partners.
-        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        self.fields["partner"].queryset = partner_model().objects.order_by("name")
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import translation
 
+from channelhub import roles
 from channelhub.tenancy import _active_tenant, _unscoped
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -44,7 +45,8 @@ class TenantMiddleware:
     def __call__(self, request):
         request.tenant = None
         request.membership = None
-        request._tenant_tokens = []
+        # Roles looked up during the request are remembered until it ends (roles.role_of).
+        request._tenant_tokens = [(roles._remembered, roles._remembered.set({}))]
         if request.path_info.startswith("/admin/"):
             # Platform operators work across tenants; the admin site checks is_staff.
             request._tenant_tokens.append((_unscoped, _unscoped.set(True)))
@@ -69,6 +71,7 @@ class TenantMiddleware:
             raise Http404("No such workspace")
         request.membership = membership
         request.tenant = membership.tenant
+        roles._remembered.get()[(request.user.pk, membership.tenant_id)] = membership.role
         request._tenant_tokens.append((_active_tenant, _active_tenant.set(membership.tenant)))
         return None
 

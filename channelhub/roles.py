@@ -1,11 +1,27 @@
-"""The one place that says what each role may do.
+"""The one place that says what each role may do, and the helpers that ask it.
 
 Views declare the permission they need (``@tenant_view("members.manage")``);
-templates ask ``membership|can:"members.manage"``; services call ``require()``.
-A permission not listed here is granted to nobody (default deny).
+templates ask ``membership|can:"members.manage"``; services call ``require(by, ...)``;
+FSM transitions declare ``permission=workflow.may("...")``. A permission not listed
+here is granted to nobody (default deny).
+
+Helpers (use these; do not query memberships for roles by hand):
+
+- ``role_of(user, tenant_id)`` — the user's role in a tenant (``None`` for no active
+  membership). Remembered for the rest of a request or task (``remembered_roles``).
+- ``require(actor, permission, tenant_id=None)`` — ``PermissionDenied`` unless the actor
+  (a Membership, or a User in ``tenant_id`` / the active tenant) holds the permission.
+- ``members_with(*roles)`` / ``members_may(permission)`` — active users of the active
+  tenant holding one of the roles / a staff role with the permission (``member_users``:
+  the same as a queryset, for form choices).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,5 +118,87 @@ def can(role: str | None, permission: str) -> bool:
     return role in allowed
 
 
-def is_partner_role(role: str) -> bool:
-    return role in PARTNER_ROLES
+# (user id, tenant id) -> role, for the current request or task; None outside one (no memory).
+_remembered: ContextVar[dict | None] = ContextVar("channelhub_roles", default=None)
+
+
+@contextmanager
+def remembered_roles(known: dict | None = None):
+    """Remember roles looked up inside the block (TenantMiddleware wraps each request,
+    seeding it with the request's own membership, so that costs no query)."""
+    token = _remembered.set(dict(known or {}))
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_roles() -> None:
+    """A membership changed: later look-ups in this request or task ask the database again."""
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def role_of(user, tenant_id) -> str | None:
+    """The role of ``user`` in tenant ``tenant_id`` (an active membership), else ``None``."""
+    if user is None or not getattr(user, "is_authenticated", False) or tenant_id is None:
+        return None
+    remembered = _remembered.get()
+    key = (user.pk, tenant_id)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    from channelhub.models import Membership
+
+    role = (
+        Membership.all_tenants.filter(user_id=user.pk, tenant_id=tenant_id, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if remembered is not None:
+        remembered[key] = role
+    return role
+
+
+def require(actor, permission: str, tenant_id=None) -> None:
+    """Refuse (``PermissionDenied``) unless ``actor`` holds ``permission``.
+
+    ``actor`` is a Membership (its own role counts) or a User, whose role is looked up in
+    ``tenant_id`` — by default the active tenant.
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}: add it to channelhub/roles.py")
+    from channelhub.models import Membership
+
+    if isinstance(actor, Membership):
+        role = actor.role if actor.is_active else None
+    else:
+        if tenant_id is None:
+            from channelhub.tenancy import get_current_tenant
+
+            tenant = get_current_tenant()
+            tenant_id = tenant.pk if tenant is not None else None
+        role = role_of(actor, tenant_id)
+    if not can(role, permission):
+        raise PermissionDenied(gettext("Your role may not do this."))
+
+
+def member_users(*wanted):
+    """Active users of the active tenant holding any of the roles ``wanted``, as a User
+    queryset (for form choices and subqueries); ``members_with`` is the same as a list."""
+    from channelhub.models import Membership, User
+
+    if len(wanted) == 1 and not isinstance(wanted[0], str):
+        wanted = tuple(wanted[0])
+    holders = Membership.objects.filter(role__in=wanted, is_active=True).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True)
+
+
+def members_with(*wanted) -> list:
+    """Active users of the active tenant holding any of the roles ``wanted``, by e-mail."""
+    return list(member_users(*wanted).order_by("email"))
+
+
+def members_may(permission: str) -> list:
+    """Active staff of the active tenant whose role has ``permission``."""
+    return members_with(*sorted(PERMISSIONS[permission] - PARTNER_ROLES))

@@ -9,7 +9,6 @@ and cache. ``CHANNELHUB_ENV=production`` turns on the production hardening.
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 
 from channelhub import env
 
@@ -154,22 +153,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXTENDED = True
 CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
-# Periodic jobs. The database scheduler (django_celery_beat) syncs these entries at start;
-# each module adds its own, each job is idempotent.
-CELERY_BEAT_SCHEDULE = {
-    # Filing deadlines and expiry, due terminations, lapsed customer protection (filings/tasks.py).
-    "filings-daily": {"task": "filings.daily", "schedule": crontab(hour=1, minute=15)},
-    # Qualification documents expiring within 30 days: the owner is told once (partners/tasks.py).
-    "partners-document-expiry": {
-        "task": "partners.notify_expiring_documents_all",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # Notification e-mails whose task never reached the broker (channelhub/tasks.py).
-    "notifications-email-sweep": {
-        "task": "channelhub.email_pending_notifications",
-        "schedule": crontab(minute="*/10"),
-    },
-}
+# Periodic jobs: each app registers its own entries (channelhub.modules.register(beat=...)),
+# which land here and in Celery's beat_schedule; the database scheduler (django_celery_beat)
+# syncs them when beat starts. Every job is idempotent.
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "channelhub.User"

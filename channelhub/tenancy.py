@@ -31,10 +31,6 @@ def get_current_tenant() -> Tenant | None:
     return _active_tenant.get()
 
 
-def is_unscoped() -> bool:
-    return _unscoped.get()
-
-
 @contextmanager
 def tenant_context(tenant: Tenant | None):
     """Run a block with ``tenant`` active (``None`` deactivates)."""

@@ -9,6 +9,7 @@ from django.db.models import Q
 from channelhub import roles
 from channelhub.access import get_for_tenant_or_404, restrict_to_partner
 from filings.models import CustomerRegistration, Filing, FilingState
+from filings.models.filing import may_file
 
 FILING_RELATED = ("partner", "created_by", "submitted_by", "approved_by", "recorded_by")
 
@@ -51,10 +52,10 @@ def may_view_filing(request, filing: Filing) -> bool:
 
 
 def may_edit_filing(request, filing: Filing) -> bool:
-    """The filer, or a channel manager for a colleague's filing; partner admins for their own partner."""
-    membership = request.membership
-    if not filing.is_editable or not roles.can(membership.role, "filings.submit"):
-        return False
-    if membership.is_partner_user:
-        return filing.filed_by_partner and filing.partner_id == membership.partner_id
-    return True
+    """Edit, attach to and submit a draft or returned filing: who files it (models.may_file)."""
+    return filing.is_editable and may_file(filing, request.membership)
+
+
+def may_withdraw_filing(request, filing: Filing) -> bool:
+    """Withdraw it while it waits: who files it, as the ``withdraw`` transition says."""
+    return may_file(filing, request.membership)

@@ -7,10 +7,6 @@ class FilingsConfig(AppConfig):
     verbose_name = _("Filings")
 
     def ready(self):
-        from channelhub.files import register_file_owner
-        from filings import services
-        from filings.access import may_view_filing
-        from filings.models import Filing
+        from filings import registration
 
-        services.register_approval_action()
-        register_file_owner(Filing, may_view_filing)
+        registration.register()

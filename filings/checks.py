@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from channelhub.files import files_of
-from filings import admissions, partner_fields
+from filings import partner_fields
 from filings.models import CustomerRegistration, Filing, FilingKind, FilingState, RequiredAttachment
 from filings.models.choices import HOLDING_STATUSES, OPEN_STATES
+from partners import services as partner_services
 from partners.models import Partner, PartnerStatus
 from partners.validators import normalise_credit_code
 
@@ -137,8 +138,8 @@ def checklist(filing: Filing, *, today: date) -> Checklist:
     if filing.kind == K.NEW:
         code = normalise_credit_code(filing.proposed.get("credit_code", ""))
         existing = Partner.objects.filter(credit_code=code).first() if code else None
-        admission = admissions.admitted(code) if existing else None
-        if admission is not None and admission.partner.pk == existing.pk:
+        admitted = partner_services.admitted(code) if existing else None
+        if admitted is not None and admitted.pk == existing.pk:
             filed = (
                 Filing.objects.filter(kind=K.NEW, partner=existing, state__in=[S.RECORDED, S.EFFECTIVE])
                 .exclude(pk=filing.pk)
@@ -146,7 +147,7 @@ def checklist(filing: Filing, *, today: date) -> Checklist:
             )
             result.add(
                 _("Admitted through application %(reference)s, not filed yet")
-                % {"reference": admission.reference},
+                % {"reference": admitted.admission_reference},
                 filed is None,
                 filed.reference if filed else existing.name,
             )

@@ -7,6 +7,9 @@ see the conflict; without an order the protection lapses; history stays.
 
 The orders module (not built yet) calls ``record_order()`` when a protected
 customer's first order is placed; until then a manager sets it on the page.
+
+Status changes go through ``channelhub.workflow.transition()`` (who may, "someone else
+changed it first", the audit entry).
 """
 
 import re
@@ -19,36 +22,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from channelhub import audit
+from channelhub import audit, periods, workflow
 from channelhub.notifications import Kind, notify
-from channelhub.roles import Role
+from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
-from filings import deadlines
 from filings.models import CustomerRegistration, CustomerStatus, FilingSettings
 from filings.models.choices import HOLDING_STATUSES
 from partners.validators import normalise_credit_code
 
 C = CustomerStatus
-
-audit.register_labels(
-    {
-        "customer.registered": gettext_lazy("Registered the customer"),
-        "customer.conflict": gettext_lazy("Registration conflict: the customer is already registered"),
-        "customer.order_recorded": gettext_lazy("Order recorded: protection kept"),
-        "customer.lapsed": gettext_lazy("Protection lapsed (no order)"),
-        "customer.released": gettext_lazy("Released the customer"),
-        "customer.declined": gettext_lazy("Conflict resolved: registration declined"),
-        "customer.awarded": gettext_lazy("Conflict resolved: customer awarded to this registration"),
-        "protected": gettext_lazy("Protected"),
-        "won": gettext_lazy("Order recorded"),
-        "conflict": gettext_lazy("Conflict"),
-        "declined": gettext_lazy("Declined"),
-        "lapsed": gettext_lazy("Lapsed"),
-        "released": gettext_lazy("Released"),
-    }
-)
 
 # Company-form words that do not tell two customers apart (longest first).
 _SUFFIXES = sorted(
@@ -127,12 +110,6 @@ def registration_url(registration) -> str:
     )
 
 
-def _managers() -> list:
-    from filings.services import users_with
-
-    return users_with(Role.CHANNEL_MANAGER, Role.CHANNEL_SUPERVISOR)
-
-
 def _lock_tenant() -> FilingSettings:
     """Serialise registrations of one tenant on its settings row (see FilingSettings)."""
     from filings.services import get_settings
@@ -158,10 +135,10 @@ def register_customer(*, partner, by, data: dict) -> CustomerRegistration:
                 }
             )
         registration = CustomerRegistration(partner=partner, registered_by=by, **keys, **data)
-        today = deadlines.tenant_today()
+        today = periods.today()
         if holder is None:
             registration.protected_from = today
-            registration.protected_until = deadlines.add_months(today, cfg.customer_protection_months)
+            registration.protected_until = periods.add_months(today, cfg.customer_protection_months)
         else:
             registration.status = C.CONFLICT
             registration.conflicts_with = holder
@@ -181,7 +158,7 @@ def register_customer(*, partner, by, data: dict) -> CustomerRegistration:
                 comment=_("Another partner also registered this customer; the managers were told."),
             )
             notify(
-                _managers(),
+                members_with(Role.CHANNEL_MANAGER, Role.CHANNEL_SUPERVISOR),
                 kind=Kind.GENERAL,
                 title=_("Customer registration conflict: %(customer)s")
                 % {"customer": registration.customer_name},
@@ -195,73 +172,64 @@ def register_customer(*, partner, by, data: dict) -> CustomerRegistration:
 def record_order(registration, *, by, on: date, reference: str = "") -> CustomerRegistration:
     """The customer's first order was recorded: protection no longer lapses. Called by a
     manager today, by the orders module once it exists."""
-    with transaction.atomic():
-        locked = CustomerRegistration.objects.select_for_update().get(pk=registration.pk)
-        if locked.status != C.PROTECTED:
-            raise ValidationError(_("Only a protected registration can get an order."))
-        before = locked.status
-        locked.record_order()
-        locked.order_recorded_on, locked.order_reference, locked.order_recorded_by = on, reference, by
-        locked.save()
-        audit.record(
-            locked,
-            "customer.order_recorded",
-            actor=by,
-            from_state=before,
-            to_state=locked.status,
-            comment=" ".join(filter(None, [on.isoformat(), reference])),
-        )
-    return locked
+    return workflow.transition(
+        registration,
+        "record_order",
+        by=by,
+        verb="customer.order_recorded",
+        comment=" ".join(filter(None, [on.isoformat(), reference])),
+        fields={"order_recorded_on": on, "order_reference": reference, "order_recorded_by": by},
+        refused=_("Only a protected registration can get an order."),
+    )
 
 
 def lapse_registration(registration_id: int, *, today: date) -> bool:
     """Protection ends without an order (daily job). Idempotent."""
-    with transaction.atomic():
-        locked = CustomerRegistration.objects.select_for_update().filter(pk=registration_id).first()
-        if (
-            locked is None
-            or locked.status != C.PROTECTED
-            or locked.order_recorded_on is not None
-            or locked.protected_until >= today
-        ):
-            return False
-        before = locked.status
-        locked.lapse()
-        locked.closed_at = timezone.now()
-        locked.save()
-        audit.record(
-            locked,
-            "customer.lapsed",
-            from_state=before,
-            to_state=locked.status,
-            via="job",
-            comment=_("Protected until %(date)s; no order was recorded.")
-            % {"date": locked.protected_until.isoformat()},
-        )
-        notify(
-            [locked.registered_by],
-            kind=Kind.GENERAL,
-            title=_("Customer protection lapsed: %(customer)s") % {"customer": locked.customer_name},
-            url=registration_url(locked),
-        )
+    registration = CustomerRegistration.objects.filter(pk=registration_id).first()
+    if (
+        registration is None
+        or registration.status != C.PROTECTED
+        or registration.order_recorded_on is not None
+        or registration.protected_until >= today
+    ):
+        return False
+    try:
+        with transaction.atomic():
+            # Re-checked under the lock: an order recorded a moment ago changed the status.
+            workflow.transition(
+                registration,
+                "lapse",
+                by=None,
+                verb="customer.lapsed",
+                via="job",
+                comment=_("Protected until %(date)s; no order was recorded.")
+                % {"date": registration.protected_until.isoformat()},
+                fields={"closed_at": timezone.now()},
+            )
+            notify(
+                [registration.registered_by],
+                kind=Kind.GENERAL,
+                title=_("Customer protection lapsed: %(customer)s")
+                % {"customer": registration.customer_name},
+                url=registration_url(registration),
+            )
+    except workflow.AlreadyChanged:
+        return False
     return True
 
 
 def release_registration(registration, *, by, reason: str) -> CustomerRegistration:
     if not reason.strip():
         raise ValidationError({"reason": _("Please say why.")})
-    with transaction.atomic():
-        locked = CustomerRegistration.objects.select_for_update().get(pk=registration.pk)
-        if locked.status not in HOLDING_STATUSES:
-            raise ValidationError(_("This registration does not hold the customer."))
-        before = locked.status
-        locked.release()
-        locked.closed_at = timezone.now()
-        locked.save()
-        audit.record(
-            locked, "customer.released", actor=by, from_state=before, to_state=locked.status, comment=reason
-        )
-    return locked
+    return workflow.transition(
+        registration,
+        "release",
+        by=by,
+        verb="customer.released",
+        comment=reason,
+        fields={"closed_at": timezone.now()},
+        refused=_("This registration does not hold the customer."),
+    )
 
 
 def resolve_conflict(registration, *, by, award: bool, comment: str) -> CustomerRegistration:
@@ -270,43 +238,42 @@ def resolve_conflict(registration, *, by, award: bool, comment: str) -> Customer
         raise ValidationError({"comment": _("Please say why: both partners will read it.")})
     with transaction.atomic():
         cfg = _lock_tenant()
-        locked = CustomerRegistration.objects.select_for_update().get(pk=registration.pk)
+        locked = workflow.lock(registration)
         if locked.status != C.CONFLICT:
-            raise ValidationError(_("This conflict has already been resolved."))
-        before = locked.status
+            raise workflow.WrongState(locked, _("This conflict has already been resolved."))
         holder = None
         if award:
             holder = holder_of(keys_of(locked.customer_name, locked.contact_phone, locked.credit_code))
             if holder is not None:
-                holder = CustomerRegistration.objects.select_for_update().get(pk=holder.pk)
-                holder_before = holder.status
-                holder.release()
-                holder.closed_at = timezone.now()
-                holder.save()
-                audit.record(
+                workflow.transition(
                     holder,
-                    "customer.released",
-                    actor=by,
-                    from_state=holder_before,
-                    to_state=holder.status,
+                    "release",
+                    by=by,
+                    verb="customer.released",
                     comment=comment,
+                    fields={"closed_at": timezone.now()},
                 )
-            today = deadlines.tenant_today()
-            locked.award()
-            locked.protected_from = today
-            locked.protected_until = deadlines.add_months(today, cfg.customer_protection_months)
+            today = periods.today()
+            workflow.transition(
+                locked,
+                "award",
+                by=by,
+                verb="customer.awarded",
+                comment=comment,
+                fields={
+                    "protected_from": today,
+                    "protected_until": periods.add_months(today, cfg.customer_protection_months),
+                },
+            )
         else:
-            locked.decline()
-            locked.closed_at = timezone.now()
-        locked.save()
-        audit.record(
-            locked,
-            "customer.awarded" if award else "customer.declined",
-            actor=by,
-            from_state=before,
-            to_state=locked.status,
-            comment=comment,
-        )
+            workflow.transition(
+                locked,
+                "decline",
+                by=by,
+                verb="customer.declined",
+                comment=comment,
+                fields={"closed_at": timezone.now()},
+            )
         people = [locked.registered_by] + ([holder.registered_by] if holder else [])
         notify(
             people,

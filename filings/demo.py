@@ -17,10 +17,10 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from channelhub import approvals
+from channelhub import approvals, periods
 from channelhub.models import ApprovalRequest, Membership
 from channelhub.roles import Role
-from filings import checks, customers, deadlines, jobs, partner_fields, services
+from filings import checks, customers, jobs, partner_fields, services
 from filings.models import CustomerRegistration, Filing, FilingKind
 from partners import services as partner_services
 from partners.models import ChannelType, Partner, Region
@@ -172,7 +172,7 @@ def _new(spec, *, manager, region=None):
             "basic_situation": f"{name}：当地经营多年，门店位于商业中心，团队 12 人，有售后服务能力。",
             "expected_annual_sales": "1200000.00",
             "expected_scale_notes": "首年 2 家门店，预计服务客户 300 家。",
-            "expected_start_date": deadlines.tenant_today() + timedelta(days=30),
+            "expected_start_date": periods.today() + timedelta(days=30),
             "resources_needed": "首批样机、销售培训 2 次、开业宣传物料。",
         },
         proposed=proposed,
@@ -198,7 +198,7 @@ def _termination(partner, *, by, days, reason):
         by=by,
         partner=partner,
         fields={
-            "termination_date": deadlines.tenant_today() + timedelta(days=days),
+            "termination_date": periods.today() + timedelta(days=days),
             "reason": reason,
             "impact": "在途订单按合同履行；库存由公司回购；往来款项 30 日内结清；客户移交给相邻渠道。",
         },
@@ -207,14 +207,15 @@ def _termination(partner, *, by, days, reason):
 
 
 def _through(filing, *, manager, supervisor, clerk=None, decision=None, comment=""):
-    services.submit_filing(filing, by=manager)
+    filing = services.submit_filing(filing, by=manager)
     if decision:
         request = ApprovalRequest.objects.get(
             object_id=filing.pk, action=services.APPROVAL_ACTION, status="pending"
         )
         approvals.decide(request, by=supervisor, decision=decision, comment=comment)
+        filing.refresh_from_db()  # decided on the approval's own copy
     if clerk is not None:
-        services.record_filing(filing, by=clerk, note="材料齐全，已归档。")
+        filing = services.record_filing(filing, by=clerk, note="材料齐全，已归档。")
     filing.refresh_from_db()
     return filing
 
@@ -283,7 +284,7 @@ def load_filings_demo(tenant) -> int:
         impact="价格政策按新类型执行。",
     )
     _through(overdue, **people, decision="approve")
-    Filing.objects.filter(pk=overdue.pk).update(record_due=deadlines.tenant_today() - timedelta(days=2))
+    Filing.objects.filter(pk=overdue.pk).update(record_due=periods.today() - timedelta(days=2))
     made.append(overdue)
     returned = _change(
         third, {"region": first_district.pk}, by=manager, reason="拟调整经营区域。", impact="待补充。"
@@ -315,8 +316,8 @@ def load_filings_demo(tenant) -> int:
         first, {"legal_representative": "张伟"}, by=manager, reason="法定代表人变更。", impact="无。"
     )
     services.submit_filing(expired, by=manager)
-    Filing.objects.filter(pk=expired.pk).update(valid_until=deadlines.tenant_today() - timedelta(days=1))
-    jobs.expire_filing(expired.pk, today=deadlines.tenant_today())
+    Filing.objects.filter(pk=expired.pk).update(valid_until=periods.today() - timedelta(days=1))
+    jobs.expire_filing(expired.pk, today=periods.today())
     made.append(expired)
 
     # Terminations: recorded (ordering suspended, the date ahead) and effective (terminated).
@@ -374,7 +375,7 @@ def _customers_demo(spec, first, second, *, manager, partner_admin):
             "expected_amount": "2400000.00",
         },
     )
-    customers.record_order(won, by=manager, on=deadlines.tenant_today(), reference="SO-2026-0012")
+    customers.record_order(won, by=manager, on=periods.today(), reference="SO-2026-0012")
     old = customers.register_customer(
         partner=first,
         by=by_first,
@@ -385,7 +386,5 @@ def _customers_demo(spec, first, second, *, manager, partner_admin):
             "products": spec["products"],
         },
     )
-    CustomerRegistration.objects.filter(pk=old.pk).update(
-        protected_until=deadlines.tenant_today() - timedelta(days=1)
-    )
-    customers.lapse_registration(old.pk, today=deadlines.tenant_today())
+    CustomerRegistration.objects.filter(pk=old.pk).update(protected_until=periods.today() - timedelta(days=1))
+    customers.lapse_registration(old.pk, today=periods.today())

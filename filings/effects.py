@@ -15,7 +15,7 @@ from channelhub import audit
 from channelhub.approvals import revoke_links_of
 from channelhub.models import Invitation, Membership
 from channelhub.roles import Role
-from filings import admissions, partner_fields
+from filings import partner_fields
 from partners import services as partner_services
 from partners.models import Partner, PartnerStatus
 
@@ -35,18 +35,21 @@ def _owner_for(filing) -> dict:
 
 def create_partner(filing, *, by) -> Partner:
     """A new channel filing's partner: the one its admission application made (linked), or a new
-    one pending admission (see partners.services)."""
-    admission = admissions.admitted(filing.proposed.get("credit_code", ""))
-    if admission is not None:
+    one pending admission (see partners.services).
+
+    Seed 002's order is admission first, then the filing with the channel department: when the
+    channel was admitted through onboarding, recording links to that partner."""
+    admitted = partner_services.admitted(filing.proposed.get("credit_code", ""))
+    if admitted is not None:
         audit.record(
-            admission.partner,
+            admitted,
             "partner.filed",
             actor=by,
             comment=_("%(filing)s, admitted through application %(application)s")
-            % {"filing": _reference(filing), "application": admission.reference},
+            % {"filing": _reference(filing), "application": admitted.admission_reference},
             via="filing",
         )
-        return admission.partner
+        return admitted
     record, contact = partner_fields.split(filing.proposed)
     partner = partner_services.create_by_filing(
         data={**_owner_for(filing), **record}, by=by, reference=_reference(filing)

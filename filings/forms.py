@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from channelhub.files import PrivateFileField
-from filings import admissions, partner_fields
+from filings import partner_fields
 from filings.checks import REQUIRED_PROPOSED_FOR_NEW
 from filings.customers import normalise_name
 from filings.models import (
+    SETTINGS_FIELDS,
     CustomerRegistration,
     CustomerStatus,
     Filing,
@@ -19,6 +20,7 @@ from filings.models import (
     FilingState,
     RequiredAttachment,
 )
+from partners import services as partner_services
 from partners.models import ChannelType, Partner, PartnerStatus
 from partners.validators import normalise_credit_code, validate_credit_code
 
@@ -107,8 +109,8 @@ class NewFilingForm(_PartnerValuesMixin, forms.Form):
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
         validate_credit_code(code)
-        # A partner admitted through an application is what this filing records (filings.admissions).
-        if Partner.objects.filter(credit_code=code).exists() and admissions.admitted(code) is None:
+        # A partner admitted through an application is what this filing records (filings.effects).
+        if Partner.objects.filter(credit_code=code).exists() and partner_services.admitted(code) is None:
             raise forms.ValidationError(
                 _("A partner with this credit code already exists: file a change instead.")
             )
@@ -212,7 +214,13 @@ class NoteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=_textarea(2))
+    reason = forms.CharField(
+        label=_("Reason"), widget=_textarea(2), error_messages={"required": _("Please say why.")}
+    )
+
+
+class SubmitForm(forms.Form):
+    """Submitting asks nothing: the form carries the service's refusal back to the page."""
 
 
 # --- the register ---------------------------------------------------------------------------------
@@ -382,14 +390,7 @@ class ResolveForm(forms.Form):
 class FilingSettingsForm(forms.ModelForm):
     class Meta:
         model = FilingSettings
-        fields = [
-            "validity_months",
-            "validity_days",
-            "record_within_days",
-            "remind_days_before",
-            "customer_protection_months",
-            "record_number_prefix",
-        ]
+        fields = list(SETTINGS_FIELDS)  # what services.update_settings changes
 
 
 class RequiredAttachmentForm(forms.ModelForm):

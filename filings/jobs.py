@@ -1,9 +1,10 @@
 """The daily work of the filings module for one tenant (called by filings.tasks).
 
 Every step is idempotent and works one filing (or registration) per transaction,
-by id, re-checking its state under a row lock: a run that dies half-way, or runs
-twice on a day, changes nothing twice. ``today`` is an argument so a run can be
-repeated for a given day (and tests can travel in time).
+by id, re-checking its state under a row lock (``channelhub.workflow`` runs the
+transitions): a run that dies half-way, or runs twice on a day, changes nothing twice.
+``today`` is an argument so a run can be repeated for a given day (and tests can
+travel in time).
 """
 
 from datetime import date, timedelta
@@ -13,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import approvals, audit
-from channelhub.roles import Role
+from channelhub import approvals, audit, workflow
+from channelhub.roles import Role, members_with
 from filings import customers, services
 from filings.models import (
     CustomerRegistration,
@@ -45,37 +46,34 @@ def expire_filings(today: date) -> int:
 
 
 def expire_filing(filing_id: int, *, today: date) -> bool:
-    with transaction.atomic():
-        filing = Filing.objects.select_for_update().filter(pk=filing_id).first()
-        if (
-            filing is None
-            or filing.state not in WAITING
-            or not filing.valid_until
-            or filing.valid_until >= today
-        ):
-            return False
-        before = filing.state
-        approvals.cancel_pending(filing, by=None, reason=_("The filing's validity ended."))
-        filing.expire()
-        filing.closed_at = timezone.now()
-        filing.save()
-        audit.record(
-            filing,
-            "filing.expired",
-            from_state=before,
-            to_state=filing.state,
-            via="job",
-            comment=_("Valid until %(date)s; not recorded by then.")
-            % {"date": filing.valid_until.isoformat()},
-        )
-        FilingReminder.objects.get_or_create(filing=filing, kind=R.EXPIRED, defaults={"on_date": today})
-        services._notify(
-            [filing.created_by],
-            filing,
-            _("Filing expired: %(title)s") % {"title": services.title_of(filing)},
-            _("Its validity ended on %(date)s. File it again if it is still needed.")
-            % {"date": filing.valid_until.isoformat()},
-        )
+    filing = Filing.objects.filter(pk=filing_id).first()
+    if filing is None or filing.state not in WAITING or not filing.valid_until or filing.valid_until >= today:
+        return False
+    try:
+        with transaction.atomic():
+            # The approval request first, then the filing (as approvals.decide() locks them);
+            # the transition re-checks the filing under its lock.
+            approvals.cancel_pending(filing, by=None, reason=_("The filing's validity ended."))
+            workflow.transition(
+                filing,
+                "expire",
+                by=None,
+                verb="filing.expired",
+                via="job",
+                comment=_("Valid until %(date)s; not recorded by then.")
+                % {"date": filing.valid_until.isoformat()},
+                fields={"closed_at": timezone.now()},
+            )
+            FilingReminder.objects.get_or_create(filing=filing, kind=R.EXPIRED, defaults={"on_date": today})
+            services._notify(
+                [filing.created_by],
+                filing,
+                _("Filing expired: %(title)s") % {"title": services.title_of(filing)},
+                _("Its validity ended on %(date)s. File it again if it is still needed.")
+                % {"date": filing.valid_until.isoformat()},
+            )
+    except workflow.AlreadyChanged:
+        return False  # decided or withdrawn a moment ago: the next run looks at it again
     return True
 
 
@@ -106,22 +104,22 @@ def _remind(filing_id: int, kind: str, today: date) -> int:
         title = services.title_of(filing)
         if kind == R.VALIDITY_SOON:
             who = {
-                S.SUBMITTED: services.users_with(Role.CHANNEL_SUPERVISOR),
+                S.SUBMITTED: members_with(Role.CHANNEL_SUPERVISOR),
                 S.RETURNED: [filing.created_by],
-                S.APPROVED: services.users_with(Role.CLERK),
+                S.APPROVED: members_with(Role.CLERK),
             }[filing.state]
             message = _("Validity ends on %(date)s: %(title)s") % {
                 "date": filing.valid_until.isoformat(),
                 "title": title,
             }
         elif kind == R.RECORD_SOON:
-            who = services.users_with(Role.CLERK)
+            who = members_with(Role.CLERK)
             message = _("To be recorded by %(date)s: %(title)s") % {
                 "date": filing.record_due.isoformat(),
                 "title": title,
             }
         else:
-            who = services.users_with(Role.CLERK, Role.CHANNEL_SUPERVISOR)
+            who = members_with(Role.CLERK, Role.CHANNEL_SUPERVISOR)
             message = _("Recording overdue since %(date)s: %(title)s") % {
                 "date": filing.record_due.isoformat(),
                 "title": title,

@@ -4,7 +4,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from filings import checks, deadlines, partner_fields
+from channelhub import periods
+from filings import checks, partner_fields
 from filings.models import Filing, FilingKind
 
 K = FilingKind
@@ -90,7 +91,7 @@ def approval_rows(filing: Filing) -> list[tuple[str, str]]:
         (_("Valid until"), filing.valid_until.isoformat() if filing.valid_until else ""),
     ]
     rows += content_rows(filing)
-    for item in checks.checklist(filing, today=deadlines.tenant_today(filing.tenant)).items:
+    for item in checks.checklist(filing, today=periods.today(filing.tenant)).items:
         mark = "✓" if item.ok else ("✗" if item.blocking else "•")
         rows.append((f"{mark} {item.label}", item.detail or (_("yes") if item.ok else _("no"))))
     return rows

@@ -1,56 +1,40 @@
-"""Every state change of a filing: create, edit, attach, submit, approve / return / reject
-(through the shared approval mechanism), withdraw, record, take effect, expire.
+"""Every change of a filing: create, edit, attach, submit, approve / return / reject
+(through the shared approval mechanism), withdraw, record, take effect; and the module's
+tenant settings. Expiry is the daily job's (filings.jobs).
 
-Each function owns its transaction, runs the transition, writes the audit entry
-and queues notifications on commit. Views validate input and call these.
+Each function owns its transaction (or joins the caller's), runs the transition through
+``channelhub.workflow.transition()`` — which checks who may, refuses a copy someone else
+moved first (``AlreadyChanged``) and writes the audit entry — and queues notifications
+on commit. Views validate input and call these.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from channelhub import approvals, audit
-from channelhub.approvals import ApprovalAction, Approver
+from channelhub import approvals, audit, periods, roles, workflow
+from channelhub.approvals import Approver
 from channelhub.files import store_file
 from channelhub.models import Membership
 from channelhub.notifications import Kind, notify
-from channelhub.roles import Role
+from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
 from filings import checks, deadlines, effects, partner_fields
-from filings.models import Filing, FilingKind, FilingSettings, FilingState, RecordCounter, RequiredAttachment
+from filings.models import (
+    SETTINGS_FIELDS,
+    Filing,
+    FilingKind,
+    FilingSettings,
+    FilingState,
+    RecordCounter,
+    RequiredAttachment,
+)
 from partners.models import ChannelType, Partner
 
 K, S = FilingKind, FilingState
 APPROVAL_ACTION = "filings.filing"
-
-audit.register_labels(
-    {
-        "filing.created": gettext_lazy("Created the filing"),
-        "filing.edited": gettext_lazy("Edited the filing"),
-        "filing.submitted": gettext_lazy("Submitted for approval"),
-        "filing.approved": gettext_lazy("Filing approved"),
-        "filing.returned": gettext_lazy("Filing returned for correction"),
-        "filing.rejected": gettext_lazy("Filing rejected"),
-        "filing.withdrawn": gettext_lazy("Withdrew the filing"),
-        "filing.recorded": gettext_lazy("Recorded (备案)"),
-        "filing.effective": gettext_lazy("Took effect"),
-        "filing.stale": gettext_lazy("Partner changed since filing: sent back for a refreshed filing"),
-        "filing.expired": gettext_lazy("Validity ended: filing expired"),
-        "filing.reminded": gettext_lazy("Deadline reminder sent"),
-        "partner.termination_recorded": gettext_lazy("Termination filing recorded"),
-        "partner.filed": gettext_lazy("New channel filing recorded (备案)"),
-        "partner.users_deactivated": gettext_lazy("The partner's users were deactivated"),
-        "draft": gettext_lazy("Draft"),
-        "submitted": gettext_lazy("Waiting for approval"),
-        "recorded": gettext_lazy("Recorded"),
-        "effective": gettext_lazy("Effective"),
-        "withdrawn": gettext_lazy("Withdrawn"),
-        "expired": gettext_lazy("Expired"),
-    }
-)
 
 # Seed 002's new-store rule: 门头照片, 合作协议 (否则报备无效), 店家银行账号及开户信息.
 STORE_TYPES = [
@@ -106,25 +90,62 @@ def get_settings() -> FilingSettings:
     return found
 
 
+def update_settings(*, data: dict, by) -> FilingSettings:
+    """Change the tenant's deadlines, protection period and record number prefix."""
+    roles.require(by, "tenant.configure")
+    with transaction.atomic():
+        cfg = FilingSettings.objects.select_for_update().get(pk=get_settings().pk)
+        before = {name: getattr(cfg, name) for name in SETTINGS_FIELDS}
+        for name in SETTINGS_FIELDS:
+            if name in data:
+                setattr(cfg, name, data[name])
+        cfg.full_clean()
+        cfg.save()
+        after = {name: getattr(cfg, name) for name in SETTINGS_FIELDS}
+        audit.record(cfg, "filings.settings_changed", actor=by, changes=audit.diff(before, after))
+    return cfg
+
+
+def add_required_attachment(*, data: dict, by) -> RequiredAttachment:
+    """A document filings of ``data["kind"]`` (for ``channel_types``; none: all) must carry."""
+    roles.require(by, "tenant.configure")
+    requirement = RequiredAttachment(
+        kind=data["kind"],
+        code=data["code"],
+        label=data["label"],
+        channel_types=list(data.get("channel_types") or []),
+    )
+    try:
+        with transaction.atomic():
+            requirement.save()
+            audit.record(requirement, "filings.attachment_required", actor=by, comment=requirement.label)
+    except IntegrityError:
+        raise ValidationError({"code": _("This code is already used for this kind of filing.")}) from None
+    return requirement
+
+
+def toggle_required_attachment(requirement: RequiredAttachment, *, by) -> RequiredAttachment:
+    """Stop (or start again) requiring an attachment; filings already submitted keep theirs."""
+    roles.require(by, "tenant.configure")
+    with transaction.atomic():
+        requirement = RequiredAttachment.objects.select_for_update().get(pk=requirement.pk)
+        requirement.is_active = not requirement.is_active
+        requirement.save(update_fields=["is_active"])
+        audit.record(
+            requirement,
+            "filings.attachment_enabled" if requirement.is_active else "filings.attachment_disabled",
+            actor=by,
+            comment=requirement.label,
+        )
+    return requirement
+
+
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _lock(filing: Filing) -> Filing:
-    return Filing.objects.select_for_update().get(pk=filing.pk)
 
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValidationError(message)
-
-
-def users_with(*roles) -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role__in=roles, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
 
 
 def filing_url(filing: Filing) -> str:
@@ -190,7 +211,7 @@ def update_filing(filing: Filing, *, by, fields: dict, proposed: dict) -> Filing
     """Edit a draft or returned filing. A change filing is re-based on the partner as it is now
     (this is the "refreshed filing" a stale one asks for)."""
     with transaction.atomic():
-        locked = _lock(filing)
+        locked = workflow.lock(filing)
         _require(locked.is_editable, _("Only drafts and returned filings can be edited."))
         before = _editable_values(locked)
         for name, value in fields.items():
@@ -231,7 +252,7 @@ def _editable_values(filing: Filing) -> dict:
 def add_attachment(filing: Filing, uploaded, *, code: str, by):
     """Attach a supporting document (``code``: a required attachment's code, or "other")."""
     with transaction.atomic():
-        locked = _lock(filing)
+        locked = workflow.lock(filing)
         _require(locked.is_editable, _("Attachments can be added while the filing is a draft or returned."))
         return store_file(locked, uploaded, kind=code or "other", by=by)
 
@@ -243,9 +264,10 @@ def submit_filing(filing: Filing, *, by) -> Filing:
     """Check completeness, fix the validity on first submission and ask the supervisor."""
     get_settings()  # made (with the default attachments) outside the transaction a refusal rolls back
     with transaction.atomic():
-        locked = _lock(filing)
-        _require(locked.is_editable, _("This filing has already been submitted."))
-        today = deadlines.tenant_today()
+        locked = workflow.lock(filing)
+        if not locked.is_editable:
+            raise workflow.WrongState(locked, _("This filing has already been submitted."))
+        today = periods.today()
         if locked.valid_until is None:
             locked.valid_until = deadlines.validity_end(today, get_settings())
         if locked.kind == K.TERMINATION and locked.partner_id:
@@ -255,12 +277,13 @@ def submit_filing(filing: Filing, *, by) -> Filing:
             raise ValidationError(
                 _("The filing is not complete: %(problems)s") % {"problems": result.message()}
             )
-        before = locked.state
-        locked.submit()
-        locked.revision += 1
-        locked.submitted_by, locked.submitted_at = by, timezone.now()
-        locked.save()
-        audit.record(locked, "filing.submitted", actor=by, from_state=before, to_state=locked.state)
+        workflow.transition(
+            locked,
+            "submit",
+            by=by,
+            verb="filing.submitted",
+            fields={"revision": locked.revision + 1, "submitted_by": by, "submitted_at": timezone.now()},
+        )
         approvals.request_approval(
             locked,
             action=APPROVAL_ACTION,
@@ -282,29 +305,30 @@ def _decision_comment(request) -> str:
 
 
 def on_approved(filing: Filing, request, by) -> None:
-    locked = _lock(filing)
-    today = deadlines.tenant_today()
+    """The supervisor approved (run by approvals.decide, inside its transaction): the checklist
+    must still pass; the clerks are told to record it by the deadline."""
+    locked = workflow.lock(filing)
+    today = periods.today()
     result = checks.checklist(locked, today=today)
     if not result.passed:
         raise ValidationError(
             _("This filing cannot be approved: %(problems)s. Return it for correction instead.")
             % {"problems": result.message()}
         )
-    before = locked.state
-    locked.approve()
-    locked.approved_by, locked.approved_at = by, timezone.now()
-    locked.record_due = min(deadlines.record_due(today, get_settings()), locked.valid_until or today)
-    locked.save()
-    audit.record(
+    workflow.transition(
         locked,
-        "filing.approved",
-        actor=by,
-        from_state=before,
-        to_state=locked.state,
+        "approve",
+        by=by,
+        verb="filing.approved",
         via=_decided_via(request),
+        fields={
+            "approved_by": by,
+            "approved_at": timezone.now(),
+            "record_due": min(deadlines.record_due(today, get_settings()), locked.valid_until or today),
+        },
     )
     _notify(
-        users_with(Role.CLERK),
+        members_with(Role.CLERK),
         locked,
         _("To be recorded by %(date)s: %(title)s")
         % {"date": locked.record_due.isoformat(), "title": title_of(locked)},
@@ -312,35 +336,25 @@ def on_approved(filing: Filing, request, by) -> None:
 
 
 def on_returned(filing: Filing, request, by) -> None:
-    locked = _lock(filing)
-    before = locked.state
-    locked.return_for_correction()
-    locked.save()
-    audit.record(
-        locked,
-        "filing.returned",
-        actor=by,
-        from_state=before,
-        to_state=locked.state,
+    workflow.transition(
+        filing,
+        "return_for_correction",
+        by=by,
+        verb="filing.returned",
         comment=_decision_comment(request),
         via=_decided_via(request),
     )
 
 
 def on_rejected(filing: Filing, request, by) -> None:
-    locked = _lock(filing)
-    before = locked.state
-    locked.reject()
-    locked.closed_at = timezone.now()
-    locked.save()
-    audit.record(
-        locked,
-        "filing.rejected",
-        actor=by,
-        from_state=before,
-        to_state=locked.state,
+    workflow.transition(
+        filing,
+        "reject",
+        by=by,
+        verb="filing.rejected",
         comment=_decision_comment(request),
         via=_decided_via(request),
+        fields={"closed_at": timezone.now()},
     )
 
 
@@ -351,35 +365,22 @@ def describe(filing: Filing) -> list[tuple[str, str]]:
     return approval_rows(filing)
 
 
-def register_approval_action() -> None:
-    approvals.register_action(
-        ApprovalAction(
-            key=APPROVAL_ACTION,
-            on_approved=on_approved,
-            on_returned=on_returned,
-            on_rejected=on_rejected,
-            describe=describe,
-            subject_url=filing_url,
-        )
-    )
-
-
 def withdraw_filing(filing: Filing, *, by, reason: str = "") -> Filing:
+    """The filer takes the filing back while it waits; its open approval (and links) die with it."""
     with transaction.atomic():
-        locked = _lock(filing)
-        _require(
-            locked.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED),
-            _("This filing can no longer be withdrawn."),
+        # The approval request first, then the filing: the order approvals.decide() locks them
+        # in, so a withdrawal and a decision at the same moment queue instead of deadlocking.
+        approvals.cancel_pending(filing, by=by, reason=reason)
+        workflow.transition(
+            filing,
+            "withdraw",
+            by=by,
+            verb="filing.withdrawn",
+            comment=reason,
+            fields={"closed_at": timezone.now()},
+            refused=_("This filing can no longer be withdrawn."),
         )
-        before = locked.state
-        approvals.cancel_pending(locked, by=by, reason=reason)
-        locked.withdraw()
-        locked.closed_at = timezone.now()
-        locked.save()
-        audit.record(
-            locked, "filing.withdrawn", actor=by, from_state=before, to_state=locked.state, comment=reason
-        )
-    return locked
+    return filing
 
 
 # --- recording (备案) ----------------------------------------------------------------------------
@@ -400,12 +401,15 @@ def record_filing(filing: Filing, *, by, note: str = "") -> Filing:
 
     A change filing whose partner changed since it was made is not applied: it goes
     back to the filer for a refreshed filing, and ``StaleFiling`` says what changed.
+    Another clerk who recorded it first: ``workflow.AlreadyChanged`` (no number is used).
     """
+    roles.require(by, "filings.record", filing.tenant_id)  # also for the send-back below
     conflicts = {}
     with transaction.atomic():
-        locked = _lock(filing)
-        _require(locked.state == S.APPROVED, _("Only approved filings can be recorded."))
-        today = deadlines.tenant_today()
+        locked = workflow.lock(filing)
+        if locked.state != S.APPROVED:
+            raise workflow.WrongState(locked, _("Only approved filings can be recorded."))
+        today = periods.today()
         if locked.valid_until and today > locked.valid_until:
             raise ValidationError(
                 _("This filing's validity ended on %(date)s; it can no longer be recorded.")
@@ -431,15 +435,14 @@ def record_filing(filing: Filing, *, by, note: str = "") -> Filing:
 
 
 def _send_back_stale(filing: Filing, conflicts: dict, *, by) -> None:
-    before = filing.state
-    filing.return_for_correction()
-    filing.save()
-    audit.record(
+    # Not the supervisor's decision: the recording found the partner changed (the clerk's
+    # filings.record is checked by record_filing), so the send-back is the system's.
+    workflow.transition(
         filing,
-        "filing.stale",
-        actor=by,
-        from_state=before,
-        to_state=filing.state,
+        "return_for_correction",
+        by=by,
+        verb="filing.stale",
+        authority="system",
         changes=conflicts,
         comment=_("The partner record changed after this filing was made. Please check and resubmit it."),
     )
@@ -455,21 +458,23 @@ def _send_back_stale(filing: Filing, conflicts: dict, *, by) -> None:
 def _record(filing: Filing, partner, *, by, note: str, today) -> None:
     now = timezone.now()
     cfg = get_settings()
-    year = deadlines.tenant_year(now)
+    year = periods.year_of(now)
     seq = next_record_seq(year)
-    before = filing.state
-    filing.record()
-    filing.record_year, filing.record_seq = year, seq
-    filing.record_number = f"{cfg.record_number_prefix}-{year}-{seq:04d}"
-    filing.recorded_by, filing.recorded_at, filing.record_note = by, now, note
-    filing.save()
-    audit.record(
+    number = f"{cfg.record_number_prefix}-{year}-{seq:04d}"
+    workflow.transition(
         filing,
-        "filing.recorded",
-        actor=by,
-        from_state=before,
-        to_state=filing.state,
-        comment=f"{filing.record_number}" + (f"\n{note}" if note else ""),
+        "record",
+        by=by,
+        verb="filing.recorded",
+        comment=number + (f"\n{note}" if note else ""),
+        fields={
+            "record_year": year,
+            "record_seq": seq,
+            "record_number": number,
+            "recorded_by": by,
+            "recorded_at": now,
+            "record_note": note,
+        },
     )
     if filing.kind == K.NEW:
         filing.partner = effects.create_partner(filing, by=by)
@@ -491,20 +496,18 @@ def _record(filing: Filing, partner, *, by, note: str, today) -> None:
     )
 
 
-def _take_effect(filing: Filing, *, by, changes: dict | None = None, via: str = "web") -> None:
-    before = filing.state
-    filing.take_effect()
-    filing.effective_at = timezone.now()
-    filing.closed_at = filing.effective_at
-    filing.save()
-    audit.record(
+def _take_effect(filing: Filing, *, by, changes: dict | None = None) -> None:
+    """The recorded filing's effect is done (``by=None``: the daily job, on the termination date)."""
+    now = timezone.now()
+    workflow.transition(
         filing,
-        "filing.effective",
-        actor=by,
-        from_state=before,
-        to_state=filing.state,
+        "take_effect",
+        by=by,
+        verb="filing.effective",
         changes=changes,
-        via=via,
+        via="job" if by is None else "web",
+        authority="job" if by is None else None,
+        fields={"effective_at": now, "closed_at": now},
     )
 
 
@@ -513,12 +516,11 @@ def _partner_users(partner) -> list:
 
 
 def _terminate(filing: Filing, partner, *, by) -> None:
-    filing.effective_at = timezone.now()
     users = _partner_users(partner)
     effects.terminate(partner, by=by, filing=filing)
-    _take_effect(filing, by=by, via="job" if by is None else "web")
+    _take_effect(filing, by=by)
     concerned = set(users) | {filing.created_by, filing.approved_by, filing.recorded_by, partner.owner}
-    concerned |= set(users_with(Role.CHANNEL_SUPERVISOR, Role.FINANCE, Role.TENANT_ADMIN))
+    concerned |= set(members_with(Role.CHANNEL_SUPERVISOR, Role.FINANCE, Role.TENANT_ADMIN))
     notify(
         concerned,
         kind=Kind.PARTNER_STATUS,
@@ -539,15 +541,19 @@ def complete_termination(filing_id: int, *, today) -> bool:
     Idempotent (the daily job may run it twice): a filing that is no longer
     recorded, or whose date is still ahead, is left alone. Returns whether it acted.
     """
-    with transaction.atomic():
-        filing = Filing.objects.select_for_update().filter(pk=filing_id).first()
-        if (
-            filing is None
-            or filing.kind != K.TERMINATION
-            or filing.state != S.RECORDED
-            or filing.termination_date > today
-        ):
-            return False
-        partner = Partner.objects.select_for_update().get(pk=filing.partner_id)
-        _terminate(filing, partner, by=None)
+    filing = Filing.objects.filter(pk=filing_id).first()
+    if (
+        filing is None
+        or filing.kind != K.TERMINATION
+        or filing.state != S.RECORDED
+        or filing.termination_date > today
+    ):
+        return False
+    try:
+        with transaction.atomic():
+            locked = workflow.lock(filing)  # still recorded, under the lock
+            partner = Partner.objects.select_for_update().get(pk=locked.partner_id)
+            _terminate(locked, partner, by=None)
+    except workflow.AlreadyChanged:
+        return False  # another run took it a moment ago
     return True

@@ -25,16 +25,18 @@ def daily(on: str | None = None) -> int:
 def daily_for_tenant(*, tenant_id: int, on: str | None = None) -> dict:
     """One tenant's daily run (the base task activates the tenant). ``on`` (ISO date) defaults to
     today in the tenant's time zone; pass a date to re-run a missed day."""
-    from filings import deadlines, jobs
+    from channelhub import periods
+    from filings import jobs
 
-    today = date.fromisoformat(on) if on else deadlines.tenant_today()
+    today = date.fromisoformat(on) if on else periods.today()
     return jobs.run_daily(today)
 
 
 @shared_task(name="filings.complete_termination", acks_late=True, reject_on_worker_lost=True)
 def complete_termination(*, tenant_id: int, filing_id: int, on: str | None = None) -> bool:
     """Terminate one partner whose recorded termination date has come (idempotent)."""
-    from filings import deadlines, services
+    from channelhub import periods
+    from filings import services
 
-    today = date.fromisoformat(on) if on else deadlines.tenant_today()
+    today = date.fromisoformat(on) if on else periods.today()
     return services.complete_termination(filing_id, today=today)

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from channelhub import approvals
+from channelhub import approvals, periods
 from channelhub.models import ApprovalRequest
 from onboarding import services
-from onboarding.models import Application, Campaign, InspectionItem, ScreeningCriterion, State, tenant_today
+from onboarding.models import Application, Campaign, InspectionItem, ScreeningCriterion, State
 from onboarding.services.config import install_defaults
 from partners.validators import credit_code_check_char
 
@@ -192,7 +192,7 @@ def _step(app, state, people, tenant):
         services.file_inspection(
             app,
             by=inspector,
-            visited_on=tenant_today(tenant) - timedelta(days=2),
+            visited_on=periods.today(tenant) - timedelta(days=2),
             results=results,
             score=Decimal(72 + app.pk % 20),
             findings="经营场所与执照一致，仓储条件良好，人员到岗。",
@@ -212,7 +212,7 @@ def _step(app, state, people, tenant):
         approvals.decide(request, by=supervisor, decision="approve", comment="同意")
         approvals.decide(request, by=executive, decision="approve", comment="同意准入")
     elif state == State.CONTRACT_ISSUED:
-        today = tenant_today(tenant)
+        today = periods.today(tenant)
         services.issue_contract(
             app,
             by=manager,
@@ -245,7 +245,7 @@ def load(tenant, people: dict, demo_partner=None) -> int:
     """Applications in every state for one demo tenant; returns how many were created."""
     install_defaults(tenant)
     spec = CAMPAIGNS[tenant.slug]
-    today = tenant_today(tenant)
+    today = periods.today(tenant)
     campaign, _ = Campaign.objects.get_or_create(
         slug=spec["slug"],
         defaults={

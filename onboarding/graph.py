@@ -4,7 +4,8 @@ not install; docs/onboarding.md embeds this output and a test keeps it current."
 
 from onboarding.models import Application, State
 
-ACTORS = {"applicant": "applicant", "approval": "management approval"}
+# Who the diagram names for a transition an authority takes (channelhub.workflow.AUTHORITIES).
+AUTHORITIES = {"applicant": "applicant", "approval": "management approval"}
 
 
 def mermaid() -> str:
@@ -12,7 +13,7 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", f"    [*] --> {State.SUBMITTED.value}: public form"]
     seen = set()
     for transition in sorted(field.get_all_transitions(Application), key=lambda t: (t.source, t.name)):
-        who = ACTORS.get(transition.custom.get("actor"), "")
+        who = AUTHORITIES.get((transition.custom or {}).get("authority"), "")
         if not who and transition.permission is not None:
             who = getattr(transition.permission, "permission", "")
         line = f"    {transition.source} --> {transition.target}: {transition.name} ({who})"

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders and inventory")
+
+    def ready(self):
+        from orders import registration
+
+        registration.register()

@@ -50,7 +50,14 @@ class PartnerAdmin(TenantOwnedAdmin):
     list_filter = ("channel_type", "status", "exclusive_territory", "credit_rating")
     list_select_related = ("tenant", "tier", "region__parent__parent", "owner")
     search_fields = ("name", "credit_code", "legal_representative")
-    readonly_fields = ("status", "status_reason", "status_changed_at", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "admission_reference",
+        "created_at",
+        "updated_at",
+    )
     raw_id_fields = ("owner", "tier", "region")
     inlines = [ContactInline, DocumentInline, RewardPenaltyInline]
 

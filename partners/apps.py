@@ -7,5 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        # The reactivation approval action, the file owners and the timeline labels.
-        from partners import hooks  # noqa: F401
+        from partners import registration
+
+        registration.register()

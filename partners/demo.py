@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from channelhub import periods
 from channelhub.models import Activity, Membership, StoredFile, Tenant, User
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
@@ -268,6 +269,45 @@ def load_partner_demo() -> dict:
     return created
 
 
+# Each demo tenant's first partners (the first holds the demo partner users): name, code, type.
+SEED_PARTNERS = {
+    "xingchi": [
+        ("杭州驰远新能源设备有限公司", "91330106MA2H4K7X3J", ChannelType.DISTRIBUTOR),
+        ("苏州易充电力工程有限公司", "91320508MA1Y8N2L6K", ChannelType.AGENT),
+        ("宁波绿源充电服务有限公司", "91330203MA2J5P9W1P", ChannelType.FRANCHISE),
+    ],
+    "zhongyu": [
+        ("郑州鑫联通讯器材有限公司", "91410105MA44R8TJ2X", ChannelType.COOPERATIVE_HALL),
+        ("洛阳畅达手机连锁有限公司", "91410302MA47B3XK9U", ChannelType.EXCLUSIVE_STORE),
+        ("开封万家通讯便利店", "92410202MA40D6U15C", ChannelType.CONCURRENT_STORE),
+    ],
+}
+
+
+def load_for_demo_tenant(context) -> None:
+    """The demo loader (channelhub.modules): the seed partners, the partner users' memberships
+    in the first of them, then the fuller registry. Leaves ``shared["demo_partner"]``."""
+    from channelhub.demo import ROLE_LOGINS
+    from channelhub.roles import PARTNER_ROLES
+
+    tenant = context.tenant
+    partners = [
+        Partner.objects.get_or_create(
+            credit_code=code, defaults={"name": name, "channel_type": channel_type}
+        )[0]
+        for name, code, channel_type in SEED_PARTNERS.get(tenant.slug, [])
+    ]
+    if not partners:
+        return
+    for role, (login, _name) in ROLE_LOGINS.items():
+        if role in PARTNER_ROLES:
+            Membership.objects.get_or_create(
+                user=context.people[login], defaults={"role": role, "partner": partners[0]}
+            )
+    context.shared["demo_partner"] = partners[0]
+    load_partner_demo_for(tenant)
+
+
 def load_partner_demo_for(tenant) -> dict:
     """One demo tenant's registry (load_demo() calls it before the filings that use it)."""
     spec = SPECS.get(tenant.slug)
@@ -385,9 +425,7 @@ def _weighted(rng, pairs):
 
 def _plan_partners(rng, tenant, spec, tiers, districts, managers) -> list[dict]:
     """Deterministic partners; the first three are load_demo()'s (same codes, kept as they are)."""
-    from channelhub.demo import TENANTS
-
-    base = next(t for t in TENANTS if t["slug"] == tenant.slug)["partners"]
+    base = SEED_PARTNERS[tenant.slug]
     names_used, codes_used, plans = set(), set(), []
     taken: dict = {}  # (channel type, district id) -> count, for the exclusive-territory rule
     for index in range(PARTNERS_PER_TENANT):
@@ -482,7 +520,7 @@ def _plan_partners(rng, tenant, spec, tiers, districts, managers) -> list[dict]:
 
 def _children(rng, tenant, spec, plans, managers) -> None:
     """Contacts, documents (with files), rewards and penalties and the timeline of new partners."""
-    today = timezone.localdate()
+    today = periods.today(tenant)
     partner_type = ContentType.objects.get_for_model(Partner)
     contacts, stored, documents, records, activities = [], [], [], [], []
     for plan in plans:

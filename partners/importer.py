@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channelhub import audit, files
+from channelhub import audit, files, roles
 from partners.forms import region_sort_key
 from partners.models import (
     ChannelType,
@@ -31,14 +31,7 @@ from partners.models import (
     RegionLevel,
     Tier,
 )
-from partners.services import (
-    current_tenant_id,
-    overlap_in_tree,
-    owner_choices,
-    require,
-    snapshot,
-    territory_conflict,
-)
+from partners.services import overlap_in_tree, owner_choices, snapshot, territory_conflict
 from partners.validators import normalise_credit_code, validate_credit_code
 
 MAX_ROWS = 10_000
@@ -460,7 +453,7 @@ def preview_of(partner_import: PartnerImport) -> Preview:
 
 def start_import(*, uploaded, by) -> PartnerImport:
     """Keep the (already validated) upload in private storage and return the import to preview."""
-    require(by, "partners.import", current_tenant_id())
+    roles.require(by, "partners.import")
     with transaction.atomic():
         partner_import = PartnerImport.objects.create(created_by=by)
         partner_import.file = files.store_file(partner_import, uploaded, kind="partner_import", by=by)
@@ -476,7 +469,7 @@ class ImportRefused(Exception):
 
 def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
     """Check the stored file again and apply every row, or nothing when any row has an error."""
-    require(by, "partners.import", partner_import.tenant_id)
+    roles.require(by, "partners.import", partner_import.tenant_id)
     with transaction.atomic():
         locked = PartnerImport.objects.select_for_update().get(pk=partner_import.pk)
         if locked.status != ImportStatus.PREVIEWED:

@@ -4,7 +4,8 @@ documents, rewards and penalties, and Excel imports.
 Every table is tenant-owned (``TenantOwnedModel``): a non-null ``tenant``, the fail-closed
 ``objects`` manager, uniqueness per tenant and indexes that start with ``tenant``.
 Changes go through ``partners.services``; the status is a django-fsm-2 state machine
-whose transitions only change state (the services write the audit entry and notify).
+whose transitions only change state and say who may take them; the services run them
+through ``channelhub.workflow.transition()`` and notify.
 """
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from channelhub import roles
+from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
 from partners.validators import validate_credit_code
 
@@ -132,18 +133,6 @@ class Region(TenantOwnedModel):
         return " / ".join(node.name for node in self.chain)
 
 
-def _may_change_status(partner, user) -> bool:
-    """FSM transition permission: the role rules of roles.py, in the partner's tenant."""
-    from channelhub.models import Membership
-
-    role = (
-        Membership.objects.filter(user=user, tenant_id=partner.tenant_id, is_active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
-    return roles.can(role, "partners.change_status")
-
-
 class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
     """A channel partner of one tenant (渠道档案)."""
 
@@ -204,6 +193,12 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
     )
     status_reason = models.TextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    admission_reference = models.CharField(
+        _("admitted through"),
+        max_length=32,
+        blank=True,
+        help_text=_("The reference of the admission application it was admitted through, e.g. RW202600002."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -228,12 +223,13 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
     def __str__(self):
         return self.name
 
-    # Transitions change the state only; partners.services writes the audit entry and notifies.
+    # Transitions change the state only; partners.services runs them through
+    # channelhub.workflow.transition(), which writes the audit entry (the service notifies).
     @transition(
         field=status,
         source=PartnerStatus.ACTIVE,
         target=PartnerStatus.SUSPENDED,
-        permission=_may_change_status,
+        permission=workflow.may("partners.change_status"),
     )
     def suspend(self):
         pass
@@ -242,19 +238,26 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
         field=status,
         source=[PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED],
         target=PartnerStatus.TERMINATED,
-        permission=_may_change_status,
+        permission=workflow.may("partners.change_status"),
     )
     def terminate(self):
         pass
 
-    # No role may take this one directly: services.reactivate runs it when an executive
-    # approves a reactivation request (approval action "partners.reactivate") — for a
-    # pending partner, its admission.
+    # No role may take this one directly: an executive approves a reactivation request
+    # (approval action "partners.reactivate"), and the approval runs services.reactivate_partner —
+    # for a pending partner, its admission.
     @transition(
-        field=status, source=[PartnerStatus.SUSPENDED, PartnerStatus.PENDING], target=PartnerStatus.ACTIVE
+        field=status,
+        source=[PartnerStatus.SUSPENDED, PartnerStatus.PENDING],
+        target=PartnerStatus.ACTIVE,
+        custom=workflow.BY_APPROVAL,
     )
     def reactivate(self):
         pass
+
+    def stamp_transition(self, from_state, at) -> None:
+        """Called by the workflow runner after each status transition."""
+        self.status_changed_at = at
 
     @property
     def territory(self) -> str:

@@ -1,9 +1,11 @@
 """Every change to the partner registry (STYLE.md §5).
 
-Each function checks the role, runs the change and ``save()`` in one transaction,
-writes the audit entry and queues notifications on commit (``notify()`` creates its
-rows when the transaction commits). Refusals are ``ValidationError`` (with the form
-field they concern where there is one) or ``PermissionDenied``.
+Each function checks the role (``channelhub.roles``), runs the change and ``save()`` in one
+transaction, writes the audit entry and queues notifications on commit (``notify()`` creates
+its rows when the transaction commits). Status changes run through the shared runner
+``channelhub.workflow.transition()`` (row lock, "already changed" check, who may, audit).
+Refusals are ``ValidationError`` (with the form field they concern where there is one) or
+``PermissionDenied``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +13,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition
 
-from channelhub import approvals, audit, files, roles
+from channelhub import approvals, audit, files, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.models import ApprovalRequest, Membership, User
+from channelhub.models.approvals import ApprovalStatus
 from channelhub.notifications import Kind, notify
 from channelhub.roles import Role
+from channelhub.tenancy import get_current_tenant
 from partners.models import (
     AMOUNT_REQUIRED,
     CATEGORIES_OF,
@@ -53,32 +57,13 @@ PARTNER_FIELDS = [
 ]
 
 
-# --- roles ---------------------------------------------------------------------------------
-
-
-def role_of(user, tenant_id) -> str | None:
-    if user is None:
-        return None
-    return (
-        Membership.objects.filter(user=user, tenant_id=tenant_id, is_active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def require(user, permission: str, tenant_id) -> None:
-    if not roles.can(role_of(user, tenant_id), permission):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
 def partner_url(partner) -> str:
-    return reverse("partner-detail", kwargs={"tenant_slug": partner.tenant.slug, "pk": partner.pk})
+    return reverse("partners:detail", kwargs={"tenant_slug": partner.tenant.slug, "pk": partner.pk})
 
 
 def owner_choices():
-    """Users who may own a partner: the tenant's active channel managers."""
-    managers = Membership.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).values("user_id")
-    return User.objects.filter(pk__in=managers, is_active=True).order_by("full_name", "email")
+    """Users who may own a partner: the tenant's active channel managers (a queryset, for forms)."""
+    return roles.member_users(Role.CHANNEL_MANAGER).order_by("full_name", "email")
 
 
 # --- the record ----------------------------------------------------------------------------
@@ -189,18 +174,21 @@ def _validate(partner, *, previous_owner_id=None) -> None:
     _check_territory(partner)
 
 
-def _save_new(partner) -> None:
+def _save_new(partner, *, duplicate: ValidationError | None = None) -> None:
+    """Insert the new partner; a credit code taken meanwhile is refused with ``duplicate``."""
     try:
         with transaction.atomic():
             partner.save()
     except IntegrityError:
-        raise ValidationError({"credit_code": _("Another partner already has this credit code.")}) from None
+        raise duplicate or ValidationError(
+            {"credit_code": _("Another partner already has this credit code.")}
+        ) from None
 
 
 def create_partner(*, data: dict, by, via: str = "web") -> Partner:
-    require(by, "partners.edit", current_tenant_id())
+    roles.require(by, "partners.edit")
     partner = Partner(**{key: value for key, value in data.items() if key in PARTNER_FIELDS})
-    if partner.owner_id is None and role_of(by, current_tenant_id()) == Role.CHANNEL_MANAGER:
+    if partner.owner_id is None and roles.role_of(by, get_current_tenant().pk) == Role.CHANNEL_MANAGER:
         partner.owner = by  # a manager's new partner joins their own portfolio
     _validate(partner)
     with transaction.atomic():
@@ -223,7 +211,7 @@ def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
 
     On a refusal the instance is put back as it was, so the page shows the stored record.
     """
-    require(by, "partners.edit", partner.tenant_id)
+    roles.require(by, "partners.edit", partner.tenant_id)
     if partner.status == PartnerStatus.TERMINATED:
         raise ValidationError(_("A terminated partner's record is kept as it was and cannot be changed."))
     before = snapshot(partner)
@@ -272,11 +260,15 @@ def notify_owner(partner, *, by, title: str, kind: str = Kind.GENERAL) -> None:
 
 
 # --- status --------------------------------------------------------------------------------
+# Each change runs through channelhub.workflow.transition(): it locks the row, refuses a copy
+# someone else changed meanwhile (AlreadyChanged, naming who and when), checks the transition's
+# permission (partners.change_status) or the authority standing in for it, stamps
+# status_changed_at (Partner.stamp_transition) and writes the audit entry.
 
-STATUS_VERBS = {
-    "suspend": "partner.suspended",
-    "terminate": "partner.terminated",
-    "reactivate": "partner.reactivated",
+ACTION_WORDS = {
+    "suspend": lambda: _("suspended"),
+    "terminate": lambda: _("terminated"),
+    "reactivate": lambda: _("reactivated"),
 }
 
 
@@ -285,6 +277,18 @@ def _reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": _("Please give a reason: it is kept in the partner's history.")})
     return reason
+
+
+def _refused(action: str):
+    """The runner's ``refused=`` message when the partner's state does not allow ``action``."""
+
+    def message(partner) -> str:
+        return _("A partner that is %(status)s cannot be %(action)s.") % {
+            "status": partner.get_status_display(),
+            "action": ACTION_WORDS[action](),
+        }
+
+    return message
 
 
 def _status_recipients(partner, by) -> list:
@@ -296,90 +300,72 @@ def _status_recipients(partner, by) -> list:
     return sorted(recipients)
 
 
-def _change_status(partner, transition: str, *, reason: str, by, check_permission: bool = True, extra=None):
+def _announce_status(partner, *, by, reason: str) -> None:
+    notify(
+        _status_recipients(partner, by),
+        kind=Kind.PARTNER_STATUS,
+        title=_("%(name)s is now %(status)s")
+        % {"name": partner.name, "status": partner.get_status_display()},
+        body=reason,
+        url=partner_url(partner),
+    )
+
+
+def _suspend(partner, *, reason: str, by, authority: str | None = None, via: str = "web") -> Partner:
     reason = _reason(reason)
-    method = getattr(partner, transition)
-    before = partner.status
-    if not can_proceed(method):
-        raise ValidationError(
-            _("A partner that is %(status)s cannot be %(action)s.")
-            % {"status": partner.get_status_display(), "action": ACTION_WORDS[transition]()}
+    with transaction.atomic():
+        workflow.transition(
+            partner,
+            "suspend",
+            by=by,
+            verb="partner.suspended",
+            comment=reason,
+            via=via,
+            fields={"status_reason": reason},
+            authority=authority,
+            refused=_refused("suspend"),
         )
-    if check_permission and not has_transition_perm(method, by):
-        raise PermissionDenied(_("Your role may not change a partner's status."))
-    try:
-        with transaction.atomic():
-            method()
-            partner.status_reason = reason
-            partner.status_changed_at = timezone.now()
-            partner.save()
-            audit.record(
-                partner,
-                STATUS_VERBS[transition],
-                actor=by,
-                from_state=before,
-                to_state=partner.status,
-                comment=reason,
-            )
-            if extra is not None:
-                extra()
-            notify(
-                _status_recipients(partner, by),
-                kind=Kind.PARTNER_STATUS,
-                title=_("%(name)s is now %(status)s")
-                % {"name": partner.name, "status": partner.get_status_display()},
-                body=reason,
-                url=partner_url(partner),
-            )
-    except ConcurrentTransition:
-        partner.refresh_from_db()
-        raise ValidationError(
-            _(
-                "Someone else changed this partner's status a moment ago; it is now %(status)s. Nothing was changed."
-            )
-            % {"status": partner.get_status_display()}
-        ) from None
+        _announce_status(partner, by=by, reason=reason)
     return partner
 
 
-ACTION_WORDS = {
-    "suspend": lambda: _("suspended"),
-    "terminate": lambda: _("terminated"),
-    "reactivate": lambda: _("reactivated"),
-}
+def _terminate(partner, *, reason: str, by, authority: str | None = None, via: str = "web") -> Partner:
+    reason = _reason(reason)
+    with transaction.atomic():
+        workflow.transition(
+            partner,
+            "terminate",
+            by=by,
+            verb="partner.terminated",
+            comment=reason,
+            via=via,
+            fields={"status_reason": reason},
+            authority=authority,
+            refused=_refused("terminate"),
+        )
+        # A pending reactivation (or admission) request dies with the partner.
+        approvals.cancel_pending(partner, by=by, reason=_("The partner was terminated."))
+        _announce_status(partner, by=by, reason=reason)
+    return partner
 
 
 def suspend_partner(partner, *, reason: str, by) -> Partner:
-    return _change_status(partner, "suspend", reason=reason, by=by)
+    return _suspend(partner, reason=reason, by=by)
 
 
 def terminate_partner(partner, *, reason: str, by) -> Partner:
-    # A pending reactivation request dies with the partner.
-    def cancel():
-        approvals.cancel_pending(partner, by=by, reason=_("The partner was terminated."))
-
-    return _change_status(partner, "terminate", reason=reason, by=by, extra=cancel)
+    return _terminate(partner, reason=reason, by=by)
 
 
 def pending_reactivation(partner) -> ApprovalRequest | None:
-    from django.contrib.contenttypes.models import ContentType
-
-    return (
-        ApprovalRequest.objects.filter(
-            content_type=ContentType.objects.get_for_model(Partner),
-            object_id=partner.pk,
-            action=REACTIVATE,
-            status="pending",
-        )
-        .select_related("requested_by")
-        .first()
-    )
+    """The partner's reactivation (or admission) request waiting for an executive, if any."""
+    return approvals.pending_request(partner, action=REACTIVATE)
 
 
 def request_reactivation(partner, *, reason: str, by) -> ApprovalRequest:
     """A manager or supervisor asks an executive to reactivate a suspended partner, or to
     admit a pending one."""
-    require(by, "partners.request_reactivation", partner.tenant_id)
+    roles.require(by, "partners.request_reactivation", partner.tenant_id)
     reason = _reason(reason)
     if partner.status not in (PartnerStatus.SUSPENDED, PartnerStatus.PENDING):
         raise ValidationError(_("Only a suspended partner can be reactivated."))
@@ -402,23 +388,35 @@ def request_reactivation(partner, *, reason: str, by) -> ApprovalRequest:
 
 
 def reactivate_partner(partner, *, approval: ApprovalRequest, by) -> Partner:
-    """Run by the approval action when the executive approves (inside decide()'s transaction)."""
+    """Run by the approval action when the executive approves (inside decide()'s transaction):
+    the approval is the transition's authority (``Partner.reactivate``: ``BY_APPROVAL``)."""
     if (
         approval.action != REACTIVATE
         or approval.object_id != partner.pk
         or approval.tenant_id != partner.tenant_id
-        or approval.status != "approved"
+        or approval.status != ApprovalStatus.APPROVED
     ):
         raise PermissionDenied("reactivation needs an approved request")
-    reason = approval.summary or approval.title
-    return _change_status(partner, "reactivate", reason=reason, by=by, check_permission=False)
+    reason = _reason(approval.summary or approval.title)
+    with transaction.atomic():
+        workflow.transition(
+            partner,
+            "reactivate",
+            by=by,
+            verb="partner.reactivated",
+            comment=reason,
+            fields={"status_reason": reason},
+            refused=_refused("reactivate"),
+        )
+        _announce_status(partner, by=by, reason=reason)
+    return partner
 
 
 # --- contacts, documents, rewards and penalties ---------------------------------------------
 
 
 def save_contact(partner, *, data: dict, by, contact: PartnerContact | None = None) -> PartnerContact:
-    require(by, "partners.edit", partner.tenant_id)
+    roles.require(by, "partners.edit", partner.tenant_id)
     creating = contact is None
     contact = contact or PartnerContact(partner=partner)
     before = {} if creating else _contact_values(contact)
@@ -459,7 +457,7 @@ def add_document(
     partner, *, uploaded, kind, number="", issued_on=None, expires_on=None, by
 ) -> PartnerDocument:
     """Store an already validated upload (PrivateFileField) as a qualification document."""
-    role = role_of(by, partner.tenant_id)
+    role = roles.role_of(by, partner.tenant_id)
     if not roles.can(role, "partners.upload_document"):
         raise PermissionDenied(_("Your role may not upload documents."))
     if role in roles.PARTNER_ROLES:
@@ -492,7 +490,7 @@ def add_document(
 
 
 def record_reward_penalty(partner, *, kind, category, amount, reason, date, by) -> RewardPenalty:
-    require(by, "partners.record_reward_penalty", partner.tenant_id)
+    roles.require(by, "partners.record_reward_penalty", partner.tenant_id)
     if category not in CATEGORIES_OF.get(kind, ()):
         raise ValidationError({"category": _("This category does not belong to the chosen kind.")})
     if category in AMOUNT_REQUIRED and not amount:
@@ -533,7 +531,7 @@ def record_reward_penalty(partner, *, kind, category, amount, reason, date, by) 
 
 
 def save_tier(*, data: dict, by, tier: Tier | None = None) -> Tier:
-    require(by, "tenant.configure", current_tenant_id())
+    roles.require(by, "tenant.configure")
     creating = tier is None
     tier = tier or Tier()
     before = {} if creating else _plain_values(tier, TIER_FIELDS)
@@ -552,7 +550,7 @@ def save_tier(*, data: dict, by, tier: Tier | None = None) -> Tier:
 
 
 def save_region(*, data: dict, by, region: Region | None = None) -> Region:
-    require(by, "tenant.configure", current_tenant_id())
+    roles.require(by, "tenant.configure")
     creating = region is None
     region = region or Region(parent=data.get("parent"))
     before = {} if creating else _plain_values(region, REGION_FIELDS)
@@ -581,15 +579,6 @@ REGION_FIELDS = ("name", "code", "is_active")
 
 def _plain_values(obj, fields) -> dict:
     return {key: str(getattr(obj, key)) for key in fields}
-
-
-def current_tenant_id():
-    from channelhub.tenancy import get_current_tenant
-
-    tenant = get_current_tenant()
-    if tenant is None:
-        raise PermissionDenied("no active tenant")
-    return tenant.pk
 
 
 # --- changes a recorded filing authorises (filings app, seed 002) ---------------------------
@@ -665,11 +654,51 @@ def replace_primary_contact_by_filing(partner, *, data: dict, by, reference: str
 
 
 def suspend_by_filing(partner, *, reason: str, by) -> Partner:
-    return _change_status(partner, "suspend", reason=reason, by=by, check_permission=False)
+    return _suspend(partner, reason=reason, by=by, authority="filing", via="filing")
 
 
 def terminate_by_filing(partner, *, reason: str, by) -> Partner:
-    def cancel():
-        approvals.cancel_pending(partner, by=by, reason=_("The partner was terminated."))
+    return _terminate(partner, reason=reason, by=by, authority="filing", via="filing")
 
-    return _change_status(partner, "terminate", reason=reason, by=by, check_permission=False, extra=cancel)
+
+# --- the partner record of an admitted application (onboarding) ------------------------------
+# The admission (the application's approval and signed contract) is the authority: whoever
+# completes it holds no partners.* role for it. The registry's own checks still apply.
+
+
+def create_by_admission(*, data: dict, by, reference: str) -> Partner:
+    """The partner record of an admitted application: active at once, remembering the
+    application's ``reference`` (``admission_reference``). ``data`` holds Partner field values
+    (other keys are ignored). Refuses a credit code already in the registry, an owner who is
+    not an active channel manager and a clash of exclusive territories. Call inside the
+    admission's transaction."""
+    partner = Partner(
+        **{key: value for key, value in data.items() if key in PARTNER_FIELDS},
+        status=PartnerStatus.ACTIVE,
+        admission_reference=reference,
+    )
+    partner.credit_code = normalise_credit_code(partner.credit_code)
+    duplicate = ValidationError(_("A partner with this credit code already exists."))
+    if partner.credit_code and Partner.objects.filter(credit_code=partner.credit_code).exists():
+        raise duplicate
+    _validate(partner)
+    with transaction.atomic():
+        _save_new(partner, duplicate=duplicate)
+        audit.record(
+            partner,
+            "partner.created",
+            actor=by,
+            to_state=partner.status,
+            changes=_created(partner),
+            comment=_("Admitted through application %(reference)s.") % {"reference": reference},
+            via="admission",
+        )
+    return partner
+
+
+def admitted(credit_code: str) -> Partner | None:
+    """The partner of this credit code that was admitted through an application, if any."""
+    code = normalise_credit_code(credit_code or "")
+    if not code:
+        return None
+    return Partner.objects.filter(credit_code=code).exclude(admission_reference="").first()

@@ -6,7 +6,6 @@ notice is queued, so a re-run, a second worker or a crash half-way never notifie
 """
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.db import transaction
@@ -14,8 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from channelhub import audit
-from channelhub.models import Membership, Tenant
+from channelhub import audit, periods, roles
+from channelhub.models import Tenant
 from channelhub.notifications import Kind, notify
 from channelhub.roles import Role
 from channelhub.tenancy import get_current_tenant
@@ -62,9 +61,7 @@ def notify_expiring_documents(*, tenant_id: int, today: str | None = None) -> in
     tenant = get_current_tenant()
     if tenant is None or tenant.pk != tenant_id:
         raise RuntimeError("run with tenant_id= so that TenantTask activates the tenant")
-    today_date = (
-        date.fromisoformat(today) if today else timezone.localdate(timezone=ZoneInfo(tenant.time_zone))
-    )
+    today_date = date.fromisoformat(today) if today else periods.today(tenant)
     supervisors = None
     sent = 0
     for document in documents_due(today_date):
@@ -73,11 +70,7 @@ def notify_expiring_documents(*, tenant_id: int, today: str | None = None) -> in
             recipients = [partner.owner_id]
         else:
             if supervisors is None:
-                supervisors = list(
-                    Membership.objects.filter(role=Role.CHANNEL_SUPERVISOR, is_active=True).values_list(
-                        "user_id", flat=True
-                    )
-                )
+                supervisors = roles.members_with(Role.CHANNEL_SUPERVISOR)
             recipients = supervisors
         with transaction.atomic():
             claimed = PartnerDocument.objects.filter(pk=document.pk, expiry_notified_at__isnull=True).update(

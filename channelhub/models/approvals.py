@@ -23,6 +23,9 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
+_MECHANISM = {"authority": "approval"}  # channelhub.workflow.BY_APPROVAL (models load first)
+
+
 class ApprovalRequest(ConcurrentTransitionMixin, TenantOwnedModel):
     """A request that one or more people approve something (any record, any module).
 
@@ -58,20 +61,29 @@ class ApprovalRequest(ConcurrentTransitionMixin, TenantOwnedModel):
     def __str__(self):
         return self.title
 
-    # Transitions stay pure: the service (channelhub/approvals.py) owns the side effects.
-    @transition(field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.APPROVED)
+    # Transitions stay pure: channelhub/approvals.py runs them (channelhub.workflow) after
+    # checking the approver itself, so the approval mechanism is their authority.
+    @transition(
+        field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.APPROVED, custom=_MECHANISM
+    )
     def approve(self):
         pass
 
-    @transition(field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.REJECTED)
+    @transition(
+        field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.REJECTED, custom=_MECHANISM
+    )
     def reject(self):
         pass
 
-    @transition(field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.RETURNED)
+    @transition(
+        field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.RETURNED, custom=_MECHANISM
+    )
     def return_for_changes(self):
         pass
 
-    @transition(field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.CANCELLED)
+    @transition(
+        field=status, source=ApprovalStatus.PENDING, target=ApprovalStatus.CANCELLED, custom=_MECHANISM
+    )
     def cancel(self):
         pass
 

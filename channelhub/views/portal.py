@@ -4,125 +4,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from channelhub import modules
 from channelhub.access import login_view, public_view, tenant_view
 from channelhub.models import Membership
 from channelhub.roles import Role, can
 
-# What each role's home page offers. Modules not built yet are listed as such, plainly.
-MODULES = [
-    {
-        "key": "partners",
-        "title": _("Partner registry"),
-        "icon": "people",
-        "permission": "partners.view",
-        "text": _("Partner records, documents, status and timeline."),
-        "url_name": "partner-list",
-    },
-    {
-        "key": "onboarding",
-        "title": _("Admission pipeline"),
-        "icon": "person-plus",
-        "permission": "onboarding.view",
-        "text": _("Recruitment, applications, site inspections, contracts."),
-        "url_name": "onboarding:board",
-    },
-    {
-        "key": "onboarding_training",
-        "title": _("Onboarding training"),
-        "icon": "mortarboard",
-        "permission": "onboarding.training",
-        "text": _("New partners' training checklists: culture, products, sales, operation, after-sales."),
-        "url_name": "onboarding:training",
-    },
-    {
-        "key": "filings",
-        "url_name": "filings:list",
-        "title": _("Filings"),
-        "icon": "journal-check",
-        "permission": "filings.submit",
-        "text": _("New, change and termination filings and the filing register."),
-    },
-    {
-        "key": "filings_approve",
-        "url_name": "filings:to-approve",
-        "title": _("Filings to approve"),
-        "icon": "check2-square",
-        "permission": "filings.approve",
-        "text": _("Check filings for completeness and compliance."),
-    },
-    {
-        "key": "filings_record",
-        "url_name": "filings:to-record",
-        "title": _("Filing register"),
-        "icon": "archive",
-        "permission": "filings.record",
-        "text": _("Record approved filings and keep the register."),
-    },
-    {
-        "key": "customers",
-        "title": _("Customer registrations"),
-        "icon": "person-vcard",
-        "permission": "customers.view",
-        "url_name": "filings:customer-list",
-        "text": _("Register end customers before working them; protection and conflicts."),
-    },
-    {
-        "key": "orders",
-        "title": _("Orders and inventory"),
-        "icon": "box-seam",
-        "permission": "orders.manage",
-        "text": _("Confirm, allocate and ship partner orders; watch stock levels."),
-    },
-    {
-        "key": "orders_partner",
-        "title": _("My orders"),
-        "icon": "cart",
-        "permission": "orders.place",
-        "text": _("Place orders, confirm receipt and report inventory."),
-    },
-    {
-        "key": "pricing",
-        "title": _("Pricing"),
-        "icon": "tags",
-        "permission": "pricing.manage",
-        "text": _("Price lists, price changes and promotion plans."),
-    },
-    {
-        "key": "pricing_approve",
-        "title": _("Price approvals"),
-        "icon": "patch-check",
-        "permission": "pricing.approve",
-        "text": _("Approve price changes and promotions."),
-    },
-    {
-        "key": "aftersales",
-        "title": _("After-sales"),
-        "icon": "tools",
-        "permission": "aftersales.handle",
-        "text": _("Service tickets, complaints and follow-up visits."),
-    },
-    {
-        "key": "aftersales_partner",
-        "title": _("Service tickets"),
-        "icon": "life-preserver",
-        "permission": "aftersales.submit",
-        "text": _("Record customer requests and escalate them."),
-    },
-    {
-        "key": "evaluations",
-        "title": _("Evaluations"),
-        "icon": "graph-up",
-        "permission": "evaluations.view",
-        "text": _("Targets, quarterly scores, rewards and rebates."),
-    },
-    {
-        "key": "rebates",
-        "title": _("Rebate approval"),
-        "icon": "cash-coin",
-        "permission": "rebates.approve",
-        "text": _("Approve and settle rebates; credit limits."),
-    },
-]
+# What each role's home page offers: the tiles every app registered (channelhub.modules).
+# Modules not built yet are listed as such, plainly.
+MODULES = modules.TILES
 
 ROLE_GREETING = {
     Role.TENANT_ADMIN: _("Configure the workspace: people, roles and settings."),
@@ -139,9 +28,9 @@ ROLE_GREETING = {
 }
 
 
-def modules_for(role: str) -> list[dict]:
+def modules_for(role: str) -> list[modules.Tile]:
     """The module cards a role sees on its home page; live ones carry a URL name."""
-    return [module for module in MODULES if can(role, module["permission"])]
+    return modules.tiles_for(role)
 
 
 @never_cache
@@ -163,8 +52,8 @@ def entry(request):
 def home(request):
     membership = request.membership
     context = {
-        "modules": (modules := modules_for(membership.role)),
-        "modules_coming": any(not module.get("url_name") for module in modules),
+        "modules": (tiles := modules_for(membership.role)),
+        "modules_coming": any(not module.url_name for module in tiles),
         "greeting": ROLE_GREETING.get(membership.role, ""),
         "member_count": Membership.objects.filter(is_active=True).count()
         if can(membership.role, "members.view")

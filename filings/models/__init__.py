@@ -1,5 +1,5 @@
 from filings.models.choices import CustomerStatus, FilingKind, FilingState
-from filings.models.config import FilingSettings, RequiredAttachment
+from filings.models.config import SETTINGS_FIELDS, FilingSettings, RequiredAttachment
 from filings.models.customers import CustomerRegistration
 from filings.models.filing import Filing, FilingReminder, RecordCounter
 
@@ -10,6 +10,7 @@ __all__ = [
     "FilingKind",
     "FilingReminder",
     "FilingSettings",
+    "SETTINGS_FIELDS",
     "FilingState",
     "RecordCounter",
     "RequiredAttachment",

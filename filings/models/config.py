@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from channelhub.tenancy import TenantOwnedModel
 from filings.models.choices import FilingKind
 
+# What the tenant admin may change (the settings form and services.update_settings).
+SETTINGS_FIELDS = (
+    "validity_months",
+    "validity_days",
+    "record_within_days",
+    "remind_days_before",
+    "customer_protection_months",
+    "record_number_prefix",
+)
+
 
 class FilingSettings(TenantOwnedModel):
     """One row per tenant, made with seed 002's defaults the first time it is needed.

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
 from filings.models.choices import HOLDING_STATUSES, CustomerStatus
 
@@ -106,22 +107,33 @@ class CustomerRegistration(ConcurrentTransitionMixin, TenantOwnedModel):
     def is_holding(self) -> bool:
         return self.status in HOLDING_STATUSES
 
-    @transition(field=status, source=C.PROTECTED, target=C.WON)
+    # Pure transitions, run by filings.customers through channelhub.workflow.transition().
+    # An order is recorded by a manager on the page (the orders module will pass its own authority).
+    @transition(field=status, source=C.PROTECTED, target=C.WON, permission=workflow.may("customers.manage"))
     def record_order(self):
         pass
 
-    @transition(field=status, source=C.PROTECTED, target=C.LAPSED)
+    @transition(field=status, source=C.PROTECTED, target=C.LAPSED, custom=workflow.BY_JOB)
     def lapse(self):
         pass
 
-    @transition(field=status, source=[C.PROTECTED, C.WON], target=C.RELEASED)
+    @transition(
+        field=status,
+        source=[C.PROTECTED, C.WON],
+        target=C.RELEASED,
+        permission=workflow.may("customers.manage"),
+    )
     def release(self):
         pass
 
-    @transition(field=status, source=C.CONFLICT, target=C.DECLINED)
+    @transition(
+        field=status, source=C.CONFLICT, target=C.DECLINED, permission=workflow.may("customers.manage")
+    )
     def decline(self):
         pass
 
-    @transition(field=status, source=C.CONFLICT, target=C.PROTECTED)
+    @transition(
+        field=status, source=C.CONFLICT, target=C.PROTECTED, permission=workflow.may("customers.manage")
+    )
     def award(self):
         pass

@@ -6,12 +6,33 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from channelhub import roles, workflow
 from channelhub.tenancy import TenantOwnedModel
 from filings.models.choices import EDITABLE_STATES, FilingKind, FilingState
 from partners.models import ChannelType
 
 S = FilingState
 _user_fk = {"on_delete": models.PROTECT, "null": True, "blank": True, "related_name": "+"}
+
+
+def may_file(filing, membership) -> bool:
+    """Who files, submits and withdraws ``filing``: channel managers (a new channel: only they,
+    filings.submit_new), and partner admins for what their own partner filed (seed 002)."""
+    if membership is None or not membership.is_active:
+        return False
+    permission = "filings.submit_new" if filing.kind == FilingKind.NEW else "filings.submit"
+    if not roles.can(membership.role, permission):
+        return False
+    if membership.is_partner_user:
+        return filing.filed_by_partner and filing.partner_id == membership.partner_id
+    return True
+
+
+def _by_the_filer(filing, user) -> bool:
+    from channelhub.models import Membership
+
+    membership = Membership.all_tenants.filter(user_id=user.pk, tenant_id=filing.tenant_id).first()
+    return may_file(filing, membership)
 
 
 class Filing(ConcurrentTransitionMixin, TenantOwnedModel):
@@ -21,7 +42,7 @@ class Filing(ConcurrentTransitionMixin, TenantOwnedModel):
     information (kind new) or only the fields that change (kind change).
     ``baseline`` holds the partner's values of every filable field when the filing
     was made or last edited; recording a change compares it with the partner as it
-    is then and stops if they differ (filings.services.stale_fields).
+    is then and stops if they differ (filings.checks.stale_fields).
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=FilingKind.choices)
@@ -118,36 +139,52 @@ class Filing(ConcurrentTransitionMixin, TenantOwnedModel):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
-    # Transitions stay pure; filings.services runs them with the audit entry and side effects.
-    @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
+    # Transitions stay pure: filings.services runs them through channelhub.workflow.transition(),
+    # which checks who may, saves and writes the audit entry; the services add the side effects.
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.RETURNED],
+        target=S.SUBMITTED,
+        permission=workflow.may("filings.submit", _by_the_filer),
+    )
     def submit(self):
         pass
 
-    @transition(field=state, source=S.SUBMITTED, target=S.APPROVED)
+    @transition(field=state, source=S.SUBMITTED, target=S.APPROVED, custom=workflow.BY_APPROVAL)
     def approve(self):
         pass
 
-    @transition(field=state, source=[S.SUBMITTED, S.APPROVED], target=S.RETURNED)
+    # Returned by the supervisor's decision; a stale change filing is also sent back while the
+    # clerk records it (filings.services, authority "system").
+    @transition(field=state, source=[S.SUBMITTED, S.APPROVED], target=S.RETURNED, custom=workflow.BY_APPROVAL)
     def return_for_correction(self):
         pass
 
-    @transition(field=state, source=S.SUBMITTED, target=S.REJECTED)
+    @transition(field=state, source=S.SUBMITTED, target=S.REJECTED, custom=workflow.BY_APPROVAL)
     def reject(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED], target=S.WITHDRAWN)
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED],
+        target=S.WITHDRAWN,
+        permission=workflow.may("filings.submit", _by_the_filer),
+    )
     def withdraw(self):
         pass
 
-    @transition(field=state, source=S.APPROVED, target=S.RECORDED)
+    @transition(field=state, source=S.APPROVED, target=S.RECORDED, permission=workflow.may("filings.record"))
     def record(self):
         pass
 
-    @transition(field=state, source=S.RECORDED, target=S.EFFECTIVE)
+    # A consequence of recording (or, for a termination dated ahead, of the daily job on its date).
+    @transition(field=state, source=S.RECORDED, target=S.EFFECTIVE, custom=workflow.BY_SYSTEM)
     def take_effect(self):
         pass
 
-    @transition(field=state, source=[S.SUBMITTED, S.RETURNED, S.APPROVED], target=S.EXPIRED)
+    @transition(
+        field=state, source=[S.SUBMITTED, S.RETURNED, S.APPROVED], target=S.EXPIRED, custom=workflow.BY_JOB
+    )
     def expire(self):
         pass
 

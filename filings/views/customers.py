@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from channelhub import roles
+from channelhub import periods, roles
 from channelhub.access import tenant_view
 from channelhub.audit import timeline_for
 from channelhub.forms import add_service_errors
-from filings import customers, deadlines
+from filings import customers
 from filings.access import get_registration_for_user, registrations_for
 from filings.forms import CustomerFilter, CustomerRegistrationForm, OrderForm, ReasonForm, ResolveForm
 from filings.models import CustomerRegistration, CustomerStatus
@@ -86,11 +86,13 @@ def customer_detail(request, pk, *, forms=None, status=200):
         "may_manage": may_manage,
         "holder": holder,
         "related_conflicts": list(registration.conflicts.select_related("partner")) if may_manage else [],
-        "order_form": forms.get("order") or OrderForm(initial={"on": deadlines.tenant_today()}),
+        "order_form": forms.get("order") or OrderForm(initial={"on": periods.today()}),
         "release_form": forms.get("release") or ReasonForm(),
         "resolve_form": forms.get("resolve") or ResolveForm(),
         "timeline": timeline_for(registration),
-        "today": deadlines.tenant_today(),
+        "today": periods.today(),
+        # What an action was refused for, beyond its fields: shown at the top, whichever form it was.
+        "refused": [error for form in forms.values() for error in form.non_field_errors()],
     }
     return render(request, "filings/customers/detail.html", context, status=status)
 

@@ -1,7 +1,11 @@
-"""A filing's pages: the three forms, the detail page and its actions."""
+"""A filing's pages: the three forms, the detail page and its actions.
+
+Every action (attach, submit, withdraw, record) posts a form; when the form is invalid or
+the service refuses, the detail page comes back (400) with the errors beside the fields
+they name, the rest at the top, and what was typed kept. Success redirects to the page.
+"""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from channelhub import roles
+from channelhub import approvals, periods, roles
 from channelhub.access import get_for_tenant_or_404, tenant_view
 from channelhub.audit import timeline_for
 from channelhub.files import files_of
 from channelhub.forms import add_service_errors
-from channelhub.models import ApprovalRequest
-from filings import checks, deadlines, partner_fields, presenters, services
-from filings.access import get_filing_for_user, may_edit_filing, may_view_filing
+from filings import checks, partner_fields, presenters, services
+from filings.access import get_filing_for_user, may_edit_filing, may_view_filing, may_withdraw_filing
 from filings.forms import (
     AttachmentForm,
     ChangeFilingForm,
@@ -24,6 +27,7 @@ from filings.forms import (
     NoteForm,
     PartnerPickForm,
     ReasonForm,
+    SubmitForm,
     TerminationFilingForm,
     _partner_queryset,
 )
@@ -51,7 +55,7 @@ def _kind_form(request, kind, *, filing=None, partner=None):
     if kind == K.CHANGE:
         return ChangeFilingForm(data, partner=partner, filing=filing)
     initial = None if filing else {"termination_date": None}
-    return TerminationFilingForm(data, instance=filing, initial=initial, today=deadlines.tenant_today())
+    return TerminationFilingForm(data, instance=filing, initial=initial, today=periods.today())
 
 
 def _proposed(kind, form) -> dict:
@@ -180,24 +184,16 @@ def edit(request, pk):
     return _form_page(request, filing.kind, form, filing=filing, partner=filing.partner)
 
 
-def _approval_of(filing):
-    return (
-        ApprovalRequest.objects.filter(
-            content_type=ContentType.objects.get_for_model(Filing), object_id=filing.pk
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 @never_cache
 @tenant_view("filings.view", model=Filing)
-def detail(request, pk, *, attachment_form=None, note_form=None, status=200):
+def detail(request, pk, *, forms=None, status=200):
+    """The filing; ``forms``: an action's bound form (by name) coming back with its errors."""
+    forms = forms or {}
     filing = get_filing_for_user(request, pk)
     if not may_view_filing(request, filing):
         raise Http404
     role = request.membership.role
-    today = deadlines.tenant_today()
+    today = periods.today()
     editable = may_edit_filing(request, filing)
     files = list(files_of(filing).select_related("uploaded_by"))
     requirements = checks.required_attachments(filing)
@@ -212,17 +208,19 @@ def detail(request, pk, *, attachment_form=None, note_form=None, status=200):
         else None,
         "attachments": [(r, [f for f in files if f.kind == r.code]) for r in requirements],
         "other_files": [f for f in files if f.kind not in required_codes],
-        "approval": _approval_of(filing),
+        "approval": approvals.latest_request(filing),
         "timeline": timeline_for(filing),
         "editable": editable,
         "may_submit": editable,
         "may_withdraw": filing.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED)
-        and _may_withdraw(request, filing),
+        and may_withdraw_filing(request, filing),
         "may_record": filing.state == S.APPROVED and roles.can(role, "filings.record"),
-        "attachment_form": attachment_form
+        "attachment_form": forms.get("attach")
         or AttachmentForm(requirements=requirements, max_mb=request.tenant.upload_limit_mb),
-        "note_form": note_form or NoteForm(),
-        "withdraw_form": ReasonForm(),
+        "note_form": forms.get("record") or NoteForm(),
+        "withdraw_form": forms.get("withdraw") or ReasonForm(),
+        # What an action was refused for, beyond its fields: shown at the top, whichever form it was.
+        "refused": [error for form in forms.values() for error in form.non_field_errors()],
         "stale": stale,
         "today": today,
         "record_overdue": filing.state == S.APPROVED and filing.record_due and filing.record_due < today,
@@ -252,7 +250,7 @@ def attach(request, pk):
         else:
             messages.success(request, _("Attached %(name)s.") % {"name": form.cleaned_data["file"].name})
             return _to_detail(request, filing)
-    return detail(request, pk, attachment_form=form, status=400)
+    return detail(request, pk, forms={"attach": form}, status=400)
 
 
 @require_POST
@@ -261,39 +259,34 @@ def submit(request, pk):
     filing = get_filing_for_user(request, pk)
     if not may_edit_filing(request, filing):
         raise PermissionDenied
-    try:
-        services.submit_filing(filing, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Submitted. The channel supervisor has been asked to approve it."))
-    return _to_detail(request, filing)
-
-
-def _may_withdraw(request, filing) -> bool:
-    """Channel managers, and partner admins for what their partner filed."""
-    if not roles.can(request.membership.role, "filings.submit"):
-        return False
-    return not request.membership.is_partner_user or filing.filed_by_partner
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_filing(filing, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Submitted. The channel supervisor has been asked to approve it."))
+            return _to_detail(request, filing)
+    return detail(request, pk, forms={"submit": form}, status=400)
 
 
 @require_POST
 @tenant_view("filings.submit", model=Filing)
 def withdraw(request, pk):
     filing = get_filing_for_user(request, pk)
-    if not _may_withdraw(request, filing):
+    if not may_withdraw_filing(request, filing):
         raise PermissionDenied
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please say why you withdraw the filing."))
-        return _to_detail(request, filing)
-    try:
-        services.withdraw_filing(filing, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The filing was withdrawn."))
-    return _to_detail(request, filing)
+    if form.is_valid():
+        try:
+            services.withdraw_filing(filing, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The filing was withdrawn."))
+            return _to_detail(request, filing)
+    return detail(request, pk, forms={"withdraw": form}, status=400)
 
 
 @require_POST
@@ -301,20 +294,23 @@ def withdraw(request, pk):
 def record(request, pk):
     filing = get_filing_for_user(request, pk)
     form = NoteForm(request.POST)
-    form.is_valid()
-    try:
-        recorded = services.record_filing(filing, by=request.user, note=form.cleaned_data.get("note", ""))
-    except services.StaleFiling as stale:
-        messages.warning(
-            request,
-            _(
-                "Not recorded: the partner record changed after this filing was made (%(fields)s). "
-                "It was sent back to %(filer)s for a refreshed filing."
+    if form.is_valid():
+        try:
+            recorded = services.record_filing(filing, by=request.user, note=form.cleaned_data["note"])
+        except services.StaleFiling as stale:
+            # Not recorded, but changed: it went back to the filer; the page shows it so.
+            messages.warning(
+                request,
+                _(
+                    "Not recorded: the partner record changed after this filing was made (%(fields)s). "
+                    "It was sent back to %(filer)s for a refreshed filing."
+                )
+                % {"fields": ", ".join(stale.conflicts), "filer": filing.created_by.display_name},
             )
-            % {"fields": ", ".join(stale.conflicts), "filer": filing.created_by.display_name},
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Recorded as %(number)s.") % {"number": recorded.record_number})
-    return _to_detail(request, filing)
+            return _to_detail(request, filing)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Recorded as %(number)s.") % {"number": recorded.record_number})
+            return _to_detail(request, filing)
+    return detail(request, pk, forms={"record": form}, status=400)

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from channelhub import approvals, periods
 from channelhub.access import tenant_view
 from channelhub.audit import timeline_for
 from channelhub.documents import render_pdf
 from channelhub.files import files_of
-from filings import checks, deadlines, partner_fields, presenters, services
+from filings import checks, partner_fields, presenters, services
 from filings.access import filings_for, get_filing_for_user, may_view_filing
 from filings.forms import FilingFilter
 from filings.models import Filing, FilingState
@@ -22,7 +23,7 @@ S = FilingState
 
 
 def _filtered(request):
-    today = deadlines.tenant_today()
+    today = periods.today()
     queryset = filings_for(request).order_by("-record_year", "-record_seq", "-created_at", "-pk")
     return FilingFilter(request.GET or None, queryset=queryset, today=today), today
 
@@ -153,9 +154,7 @@ def record_pdf(request, pk):
     filing = get_filing_for_user(request, pk)
     if not may_view_filing(request, filing):
         raise Http404
-    from filings.views.filings import _approval_of
-
-    approval = _approval_of(filing)
+    approval = approvals.latest_request(filing)
     context = {
         "tenant": request.tenant,
         "filing": filing,

@@ -6,24 +6,26 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from channelhub.models import Membership, User
-from channelhub.roles import PARTNER_ROLES, PERMISSIONS
+from channelhub import periods
+from channelhub.models import User
+from channelhub.roles import PARTNER_ROLES, PERMISSIONS, member_users
 from onboarding.forms.fields import PhotoField
-from onboarding.models import Campaign, InspectionReport, Recommendation, State, tenant_today
+from onboarding.models import Campaign, InspectionReport, Recommendation, State
 from partners.models import ChannelType
 
 
 def people_with(permission: str):
     """Active members whose role has ``permission`` (tenant-scoped)."""
-    roles = sorted(PERMISSIONS[permission] - PARTNER_ROLES)
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(role__in=roles, is_active=True).values("user_id"), is_active=True
-    ).order_by("full_name", "email")
+    return member_users(*sorted(PERMISSIONS[permission] - PARTNER_ROLES)).order_by("full_name", "email")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
+
+
+class ConfirmForm(forms.Form):
+    """An action with nothing to fill in: its button is the confirmation."""
 
 
 class CommentForm(forms.Form):
@@ -52,7 +54,7 @@ class InspectorMixin:
     def setup_inspector(self, tenant, days):
         self.fields["inspector"].queryset = people_with("onboarding.inspect")
         if not self.is_bound:
-            self.initial.setdefault("due_on", tenant_today(tenant) + timedelta(days=days))
+            self.initial.setdefault("due_on", periods.today(tenant) + timedelta(days=days))
 
 
 class ReviewForm(InspectorMixin, forms.Form):
@@ -119,7 +121,7 @@ class InspectionForm(forms.Form):
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(label=_("Note"), required=False, max_length=200)
         if not self.is_bound:
-            self.initial["visited_on"] = tenant_today(tenant)
+            self.initial["visited_on"] = periods.today(tenant)
 
     def checklist_rows(self):
         return [(item, self[f"item_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]

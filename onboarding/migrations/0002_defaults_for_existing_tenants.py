@@ -1,5 +1,5 @@
 """Tenants created before the onboarding app get the seeds' configuration (new tenants
-get it from the post_save signal in onboarding/apps.py)."""
+get it from the post_save signal in onboarding/registration.py)."""
 
 from django.db import migrations
 

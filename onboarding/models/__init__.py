@@ -17,7 +17,6 @@ from onboarding.models.config import (
     OnboardingSettings,
     ScreeningCriterion,
     TrainingTopic,
-    tenant_today,
 )
 from onboarding.models.steps import (
     Contract,
@@ -53,5 +52,4 @@ __all__ = [
     "SupplementRequest",
     "TrainingTask",
     "TrainingTopic",
-    "tenant_today",
 ]

@@ -1,10 +1,11 @@
 """The application (入网申请) and its state machine.
 
 Transitions are pure (they change the state and nothing else); ``onboarding.services``
-runs them, saves, writes the audit entry and queues notifications in one transaction.
-Each transition says who may take it: a permission of channelhub/roles.py checked
-against the user's role in the tenant, the applicant (through the private link), or
-the shared approval mechanism.
+runs them through ``channelhub.workflow.transition()`` (row lock, "already changed" check,
+who may, save, audit entry) and queues notifications in the same transaction. Each
+transition says who may take it: a permission of channelhub/roles.py (``workflow.may``),
+the applicant through the private link (``BY_APPLICANT``), or the shared approval
+mechanism (``BY_APPROVAL``).
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from channelhub import roles
+from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
 from onboarding.models.config import Campaign
 from partners.models import ChannelType
@@ -47,44 +48,8 @@ PIPELINE = [s for s in State if s not in (State.REJECTED, State.WITHDRAWN)]
 DEADLINE_STATES = (State.SITE_INSPECTION, State.PENDING_APPROVAL)
 
 
-def role_of(user, tenant_id) -> str | None:
-    """The user's role in a tenant, remembered on the user object for the request."""
-    cache = user.__dict__.setdefault("_tenant_roles", {})
-    if tenant_id not in cache:
-        from channelhub.models import Membership
-
-        cache[tenant_id] = (
-            Membership.all_tenants.filter(user=user, tenant_id=tenant_id, is_active=True)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return cache[tenant_id]
-
-
-def may(permission: str):
-    """A django-fsm transition permission that asks channelhub/roles.py."""
-    if permission not in roles.PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}")
-
-    def check(instance, user) -> bool:
-        return user is not None and roles.can(role_of(user, instance.tenant_id), permission)
-
-    check.permission = permission
-    return check
-
-
-def _assigned_inspector(instance, user) -> bool:
-    return (
-        user is not None
-        and roles.can(role_of(user, instance.tenant_id), "onboarding.inspect")
-        and instance.inspector_id == user.pk
-    )
-
-
-_assigned_inspector.permission = "onboarding.inspect"
-
-APPLICANT = {"actor": "applicant"}
-APPROVAL = {"actor": "approval"}
+def _is_the_assigned_inspector(instance, user) -> bool:
+    return instance.inspector_id is not None and instance.inspector_id == user.pk
 
 
 class Application(ConcurrentTransitionMixin, TenantOwnedModel):
@@ -222,9 +187,22 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
     def is_overdue(self, today) -> bool:
         return self.state in DEADLINE_STATES and self.due_on is not None and self.due_on < today
 
+    def stamp_transition(self, from_state, at) -> None:
+        """Called by the workflow runner after each transition: the time it entered its
+        state, when it closed, and a due date only for the step it was set for."""
+        if self.state != from_state:
+            self.state_changed_at = at
+        if self.state in CLOSED_STATES:
+            self.closed_at = at
+        if self.state not in DEADLINE_STATES:
+            self.due_on = None
+
     # --- transitions (pure) ------------------------------------------------------------
     @transition(
-        field=state, source=State.SUBMITTED, target=State.UNDER_REVIEW, permission=may("onboarding.review")
+        field=state,
+        source=State.SUBMITTED,
+        target=State.UNDER_REVIEW,
+        permission=workflow.may("onboarding.review"),
     )
     def start_review(self):
         pass
@@ -233,12 +211,17 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=State.UNDER_REVIEW,
         target=State.AWAITING_SUPPLEMENTS,
-        permission=may("onboarding.review"),
+        permission=workflow.may("onboarding.review"),
     )
     def request_supplements(self):
         pass
 
-    @transition(field=state, source=State.AWAITING_SUPPLEMENTS, target=State.UNDER_REVIEW, custom=APPLICANT)
+    @transition(
+        field=state,
+        source=State.AWAITING_SUPPLEMENTS,
+        target=State.UNDER_REVIEW,
+        custom=workflow.BY_APPLICANT,
+    )
     def supply(self):
         pass
 
@@ -246,13 +229,16 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=State.UNDER_REVIEW,
         target=State.SITE_INSPECTION,
-        permission=may("onboarding.review"),
+        permission=workflow.may("onboarding.review"),
     )
     def pass_review(self):
         pass
 
     @transition(
-        field=state, source=State.SITE_INSPECTION, target=State.EVALUATION, permission=_assigned_inspector
+        field=state,
+        source=State.SITE_INSPECTION,
+        target=State.EVALUATION,
+        permission=workflow.may("onboarding.inspect", _is_the_assigned_inspector),
     )
     def file_inspection(self):
         pass
@@ -261,20 +247,26 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=State.EVALUATION,
         target=State.PENDING_APPROVAL,
-        permission=may("onboarding.review"),
+        permission=workflow.may("onboarding.review"),
     )
     def submit_evaluation(self):
         pass
 
-    @transition(field=state, source=State.PENDING_APPROVAL, target=State.APPROVED, custom=APPROVAL)
+    @transition(
+        field=state, source=State.PENDING_APPROVAL, target=State.APPROVED, custom=workflow.BY_APPROVAL
+    )
     def approve(self):
         pass
 
-    @transition(field=state, source=State.PENDING_APPROVAL, target=State.REJECTED, custom=APPROVAL)
+    @transition(
+        field=state, source=State.PENDING_APPROVAL, target=State.REJECTED, custom=workflow.BY_APPROVAL
+    )
     def decline(self):
         pass
 
-    @transition(field=state, source=State.PENDING_APPROVAL, target=State.EVALUATION, custom=APPROVAL)
+    @transition(
+        field=state, source=State.PENDING_APPROVAL, target=State.EVALUATION, custom=workflow.BY_APPROVAL
+    )
     def return_to_evaluation(self):
         pass
 
@@ -282,12 +274,14 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=[State.APPROVED, State.CONTRACT_ISSUED],
         target=State.CONTRACT_ISSUED,
-        permission=may("onboarding.contract"),
+        permission=workflow.may("onboarding.contract"),
     )
     def issue_contract(self):
         pass
 
-    @transition(field=state, source=State.CONTRACT_ISSUED, target=State.CONTRACT_SIGNED, custom=APPLICANT)
+    @transition(
+        field=state, source=State.CONTRACT_ISSUED, target=State.CONTRACT_SIGNED, custom=workflow.BY_APPLICANT
+    )
     def sign_contract(self):
         pass
 
@@ -295,7 +289,7 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=State.CONTRACT_SIGNED,
         target=State.ACTIVE,
-        permission=may("onboarding.countersign"),
+        permission=workflow.may("onboarding.countersign"),
     )
     def countersign(self):
         pass
@@ -304,7 +298,7 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=[s for s in OPEN_STATES if s != State.PENDING_APPROVAL],
         target=State.REJECTED,
-        permission=may("onboarding.review"),
+        permission=workflow.may("onboarding.review"),
     )
     def reject(self):
         pass
@@ -313,7 +307,7 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=[s for s in OPEN_STATES if s != State.CONTRACT_SIGNED],
         target=State.WITHDRAWN,
-        custom=APPLICANT,
+        custom=workflow.BY_APPLICANT,
     )
     def withdraw(self):
         pass

@@ -7,19 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import periods
 from channelhub.roles import Role
 from channelhub.tenancy import TenantOwnedModel
 from partners.models import ChannelType
-
-
-def tenant_today(tenant):
-    """Today's date in the tenant's time zone (deadlines and campaign dates are dates there)."""
-    from zoneinfo import ZoneInfo
-
-    return timezone.localtime(timezone.now(), ZoneInfo(tenant.time_zone)).date()
 
 
 class OnboardingSettings(TenantOwnedModel):
@@ -220,7 +213,7 @@ class Campaign(TenantOwnedModel):
         return self.title
 
     def is_open(self, today=None) -> bool:
-        today = today or tenant_today(self.tenant)
+        today = today or periods.today(self.tenant)
         return (
             self.is_published
             and self.opens_on <= today

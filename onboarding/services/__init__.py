@@ -1,5 +1,6 @@
 """Every change of the admission pipeline goes through these functions (docs/onboarding.md)."""
 
+from channelhub.workflow import WrongState
 from onboarding.services.applicant import (
     ContractChanged,
     current_contract,
@@ -10,7 +11,6 @@ from onboarding.services.applicant import (
     supply_supplements,
     withdraw,
 )
-from onboarding.services.common import WrongState
 from onboarding.services.contracts import countersign, current_template, issue_contract, render_contract_pdf
 from onboarding.services.pipeline import (
     APPROVAL_ACTION,

@@ -1,17 +1,17 @@
 """Turning an admitted application into the active partner record.
 
-The partner registry (partners app) grows in its own issue; ``create_partner`` fills
-every Partner field the registry has from what the application gathered, so new
-registry fields are picked up by adding them to ``_partner_values``.
+The partner registry creates the record (``partners.services.create_by_admission``: its
+credit-code, owner and exclusive-territory checks, its audit entry). ``_partner_values``
+offers it everything the application gathered; the registry takes the fields it has.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from channelhub import files, services
 from channelhub.models import Membership, StoredFile
 from channelhub.roles import Role
-from partners.models import Partner, PartnerStatus
+from partners import services as registry
+from partners.models import Partner
 
 
 def _partner_values(app, contract) -> dict:
@@ -19,7 +19,6 @@ def _partner_values(app, contract) -> dict:
         "name": app.company_name,
         "credit_code": app.credit_code,
         "channel_type": app.channel_type,
-        "status": PartnerStatus.ACTIVE,
         "legal_representative": app.legal_representative,
         "registered_capital": app.registered_capital,
         "address": app.registered_address,
@@ -39,11 +38,8 @@ def _partner_values(app, contract) -> dict:
 
 
 def create_partner(app, *, contract, by) -> Partner:
-    if Partner.objects.filter(credit_code=app.credit_code).exists():
-        raise ValidationError(_("A partner with this credit code already exists."))
-    fields = {f.name for f in Partner._meta.concrete_fields}
-    values = {k: v for k, v in _partner_values(app, contract).items() if k in fields}
-    return Partner.objects.create(**values)
+    """The active partner of ``app``, remembering the application's reference."""
+    return registry.create_by_admission(data=_partner_values(app, contract), by=by, reference=app.reference)
 
 
 def link_documents(app, partner, *, contract, by) -> int:

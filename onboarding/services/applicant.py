@@ -1,5 +1,6 @@
 """The applicant's side (no account; the view has checked the private link or the
-public form): submit, answer a request for supplements, withdraw, sign the contract."""
+public form): submit, answer a request for supplements, withdraw, sign the contract.
+The applicant's private link is the authority for their transitions (``BY_APPLICANT``)."""
 
 import hashlib
 import secrets
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import approvals, audit, files
+from channelhub import approvals, audit, files, roles, workflow
 from channelhub.models import StoredFile
 from onboarding.models import (
     OPEN_STATES,
@@ -23,10 +24,8 @@ from onboarding.models import (
 from onboarding.services.common import (
     atomic,
     email_applicant,
-    lock,
-    members_may,
+    in_reach,
     new_applicant_link,
-    run,
     tell_owner,
     tell_staff,
 )
@@ -113,28 +112,37 @@ def submit_application(campaign, data: dict, *, draft_key=None, ip=None, languag
 
 
 def supply_supplements(application, *, reply: str, uploads: list):
+    in_reach(application)
     if not reply.strip() and not uploads:
         raise ValidationError({"reply": _("Answer the request, or add the documents asked for.")})
     with atomic():
-        app = lock(application)
-        request = app.supplement_requests.filter(replied_at__isnull=True).last()
-        run(app, "supply", comment=reply.strip(), via="applicant")
+        workflow.transition(
+            application, "supply", by=None, verb="onboarding.supply", comment=reply.strip(), via="applicant"
+        )
+        request = open_supplement_request(application)
         if request is not None:
             request.reply, request.replied_at = reply.strip(), timezone.now()
             request.save(update_fields=["reply", "replied_at"])
         for upload in uploads:
-            files.store_file(app, upload, kind="supplement")
-        tell_owner(app, _("the applicant sent supplements"), reply.strip())
-    return app
+            files.store_file(application, upload, kind="supplement")
+        tell_owner(application, _("the applicant sent supplements"), reply.strip())
+    return application
 
 
 def withdraw(application, *, reason: str = ""):
+    in_reach(application)
     with atomic():
-        app = lock(application)
-        run(app, "withdraw", comment=reason.strip(), via="applicant")
-        approvals.cancel_pending(app, by=None, reason=_("The applicant withdrew."))
-        tell_owner(app, _("withdrawn by the applicant"), reason.strip())
-    return app
+        workflow.transition(
+            application,
+            "withdraw",
+            by=None,
+            verb="onboarding.withdraw",
+            comment=reason.strip(),
+            via="applicant",
+        )
+        approvals.cancel_pending(application, by=None, reason=_("The applicant withdrew."))
+        tell_owner(application, _("withdrawn by the applicant"), reason.strip())
+    return application
 
 
 class ContractChanged(ValidationError):
@@ -156,6 +164,7 @@ def file_digest(stored: StoredFile) -> str:
 def sign_contract(application, *, signer_name: str, sha256: str, agreed: bool, ip=None):
     """The applicant signs the exact PDF they were shown: the posted fingerprint must be the
     current contract's, and the stored file must still hash to it."""
+    in_reach(application)
     signer_name = " ".join(signer_name.split())
     if not signer_name:
         raise ValidationError({"signer_name": _("Type your full name to sign.")})
@@ -163,9 +172,7 @@ def sign_contract(application, *, signer_name: str, sha256: str, agreed: bool, i
         raise ValidationError({"agree": _("Confirm that you have read the contract and agree to it.")})
     contract = current_contract(application)
     if application.state != State.CONTRACT_ISSUED or contract is None:
-        from onboarding.services.common import WrongState
-
-        raise WrongState(application)
+        raise workflow.WrongState(application)
     if sha256 != contract.sha256:
         raise ContractChanged(
             _(
@@ -188,23 +195,27 @@ def sign_contract(application, *, signer_name: str, sha256: str, agreed: bool, i
             code="tampered",
         )
     with atomic():
-        app = lock(application)
+        app = workflow.lock(application)  # the contract is checked and signed under it
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         if locked.voided_at is not None or locked.signed_at is not None:
             raise ContractChanged(_("This contract version can no longer be signed."), code="stale_version")
         locked.signer_name, locked.signed_at = signer_name, timezone.now()
         locked.signer_ip, locked.signed_sha256 = ip, sha256
         locked.save(update_fields=["signer_name", "signed_at", "signer_ip", "signed_sha256"])
-        run(
+        workflow.transition(
             app,
             "sign_contract",
+            by=None,
+            verb="onboarding.sign_contract",
             comment=_("Signed by %(name)s") % {"name": signer_name},
             via="applicant",
             changes={"sha256": ["", sha256], "signer": ["", signer_name], "ip": ["", ip or ""]},
         )
         tell_owner(app, _("the applicant signed the contract"))
         tell_staff(
-            app, members_may("onboarding.countersign"), _("contract signed by the applicant: countersign it")
+            app,
+            roles.members_may("onboarding.countersign"),
+            _("contract signed by the applicant: countersign it"),
         )
     return app
 

@@ -1,93 +1,29 @@
-"""What every onboarding service shares: locking, running a transition with its audit
-entry, who to tell, and e-mail to the applicant (who has no account)."""
+"""What every onboarding service shares: the tenant check, who to tell, and e-mail to the
+applicant (who has no account). Transitions run through ``channelhub.workflow``, roles
+through ``channelhub.roles``."""
 
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from channelhub import audit, roles
+from channelhub import roles
 from channelhub.mail import queue_templated_email
-from channelhub.models import Membership
 from channelhub.notifications import Kind, notify
-from onboarding.models import CLOSED_STATES, ApplicantLink, Application
+from channelhub.tenancy import TenantNotActive, get_current_tenant
+from onboarding.models import ApplicantLink, Application
 
 
-class WrongState(ValidationError):
-    """The application is no longer where the action starts (someone else moved it)."""
-
-    def __init__(self, application):
-        super().__init__(
-            _("This application is now “%(state)s”; that action is no longer possible.")
-            % {"state": application.get_state_display()},
-            code="wrong_state",
-        )
-
-
-def lock(application) -> Application:
-    """The application's row, locked for the rest of the transaction (PostgreSQL)."""
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def require(by, permission: str, tenant_id) -> None:
-    from onboarding.models.application import role_of
-
-    if by is None or not roles.can(role_of(by, tenant_id), permission):
-        raise PermissionDenied(permission)
-
-
-def run(application, name: str, *, by=None, comment: str = "", via: str = "web", changes=None, due_on=None):
-    """Run transition ``name`` (refusing the wrong state or role), stamp the time in the
-    new state, save, and write the audit entry with from → to. Inside the caller's atomic block."""
-    method = getattr(application, name)
-    if not can_proceed(method):
-        raise WrongState(application)
-    actor = method._django_fsm.get_transition(application.state).custom.get("actor")
-    if actor is None and (by is None or not has_transition_perm(method, by)):
-        raise PermissionDenied(name)
-    before = application.state
-    method()
-    now = timezone.now()
-    if application.state != before:
-        application.state_changed_at = now
-    application.due_on = due_on
-    if application.state in CLOSED_STATES:
-        application.closed_at = now
-    try:
-        application.save()
-    except ConcurrentTransition:
-        raise WrongState(Application.objects.get(pk=application.pk)) from None
-    audit.record(
-        application,
-        f"onboarding.{name}",
-        actor=by,
-        from_state=before,
-        to_state=application.state,
-        comment=comment,
-        changes=changes,
-        via=via,
-    )
+def in_reach(application) -> Application:
+    """``application``, once it is known to be the active tenant's: another tenant's
+    application is out of reach, as if it did not exist (``DoesNotExist``)."""
+    tenant = get_current_tenant()
+    if tenant is None:
+        raise TenantNotActive("onboarding services run with the application's tenant active")
+    if application.tenant_id != tenant.pk:
+        raise Application.DoesNotExist("No application of the active tenant has this id.")
     return application
-
-
-def members_with(role_or_roles) -> list:
-    wanted = [role_or_roles] if isinstance(role_or_roles, str) else list(role_or_roles)
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role__in=wanted, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
-
-
-def members_may(permission: str) -> list:
-    """Active staff whose role has ``permission`` (roles.py)."""
-    return members_with(sorted(roles.PERMISSIONS[permission] - roles.PARTNER_ROLES))
 
 
 def staff_url(application) -> str:
@@ -107,7 +43,9 @@ def tell_staff(application, users, title: str, body: str = "") -> None:
 
 
 def tell_owner(application, title: str, body: str = "") -> None:
-    recipients = [application.owner] if application.owner_id else members_with(roles.Role.CHANNEL_SUPERVISOR)
+    recipients = (
+        [application.owner] if application.owner_id else roles.members_with(roles.Role.CHANNEL_SUPERVISOR)
+    )
     tell_staff(application, recipients, title, body)
 
 

@@ -7,13 +7,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from channelhub import audit, files
+from channelhub import audit, files, roles, workflow
 from channelhub.documents import render_pdf
 from channelhub.roles import Role
 from onboarding.contract_render import TemplateProblem, contract_context, render_body
 from onboarding.models import Contract, ContractTemplate, State
+from onboarding.services.activation import create_partner, invite_partner_admin, link_documents
 from onboarding.services.applicant import current_contract
-from onboarding.services.common import WrongState, atomic, email_applicant, lock, run, tell_owner, tell_staff
+from onboarding.services.common import atomic, email_applicant, in_reach, tell_owner, tell_staff
+from onboarding.services.training import create_training_checklist
 
 
 def current_template() -> ContractTemplate | None:
@@ -34,13 +36,14 @@ def render_contract_pdf(*, tenant, application, contract, template) -> bytes:
 def issue_contract(application, *, by, terms: dict):
     """Issue (or re-issue) the contract: ``terms`` are Contract's term fields. A re-issue
     replaces the previous version, which can then no longer be signed."""
+    in_reach(application)
     template = current_template()
     if template is None:
         raise ValidationError(_("There is no contract template yet; the tenant admin writes one."))
     if terms["valid_until"] <= terms["valid_from"]:
         raise ValidationError({"valid_until": _("The contract must end after it starts.")})
     with atomic():
-        app = lock(application)
+        app = workflow.lock(application)  # the version number is taken under it
         previous = current_contract(app)
         version = (app.contracts.order_by("-version").values_list("version", flat=True).first() or 0) + 1
         contract = Contract(
@@ -59,10 +62,11 @@ def issue_contract(application, *, by, terms: dict):
         except TemplateProblem as problem:
             raise ValidationError(str(problem)) from None
         upload = ContentFile(pdf, name=f"contract-{contract.number}.pdf")
-        run(
+        workflow.transition(
             app,
             "issue_contract",
             by=by,
+            verb="onboarding.issue_contract",
             comment=contract.number,
             changes={"version": [str(previous.version) if previous else "", str(version)]},
         )
@@ -79,21 +83,24 @@ def issue_contract(application, *, by, terms: dict):
 def countersign(application, *, by):
     """The company countersigns: the partner is created with the application's data,
     the documents are linked to it, its training checklist made and its admin invited."""
-    from onboarding.services.activation import create_partner, invite_partner_admin, link_documents
-    from onboarding.services.training import create_training_checklist
-
+    in_reach(application)
     with atomic():
-        app = lock(application)
-        if app.state != State.CONTRACT_SIGNED:
-            raise WrongState(app)
+        app = workflow.lock(application)  # the contract is checked and countersigned under it
         contract = current_contract(app)
-        if contract is None or contract.signed_at is None:
-            raise WrongState(app)
+        if app.state != State.CONTRACT_SIGNED or contract is None or contract.signed_at is None:
+            raise workflow.WrongState(app)
         partner = create_partner(app, contract=contract, by=by)
-        app.partner = partner
         contract.countersigned_by, contract.countersigned_at = by, timezone.now()
         contract.save(update_fields=["countersigned_by", "countersigned_at"])
-        run(app, "countersign", by=by, comment=contract.number, changes={"partner": ["", partner.name]})
+        workflow.transition(
+            app,
+            "countersign",
+            by=by,
+            verb="onboarding.countersign",
+            comment=contract.number,
+            changes={"partner": ["", partner.name]},
+            fields={"partner": partner},
+        )
         link_documents(app, partner, contract=contract, by=by)
         tasks = create_training_checklist(partner, application=app)
         invitation = invite_partner_admin(app, partner, by=by)
@@ -107,7 +114,5 @@ def countersign(application, *, by):
         email_applicant(app, "welcome", partner=partner, invited=invitation is not None)
         tell_owner(app, _("countersigned: the partner is active"))
         roles_to_train = sorted({t.responsible_role for t in tasks} - {Role.CHANNEL_MANAGER})
-        from onboarding.services.common import members_with
-
-        tell_staff(app, members_with(roles_to_train), _("new partner: onboarding training to run"))
+        tell_staff(app, roles.members_with(*roles_to_train), _("new partner: onboarding training to run"))
     return partner

@@ -1,6 +1,7 @@
 """The company's side of the pipeline: review, supplements, inspection, evaluation,
-approval (through channelhub.approvals), rejection. One function per action; each
-locks the application, runs the transition, audits, and notifies after commit."""
+approval (through channelhub.approvals), rejection. One function per action; each runs
+its transition through ``channelhub.workflow`` (lock, "already changed" check, who may,
+audit entry) and notifies after commit, in one transaction."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from channelhub import approvals, audit, files
+from channelhub import approvals, audit, files, periods, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.documents import render_pdf
 from channelhub.roles import Role
@@ -24,41 +25,36 @@ from onboarding.models import (
     ScreeningCriterion,
     State,
     SupplementRequest,
-    tenant_today,
 )
-from onboarding.models.application import role_of
-from onboarding.services.common import (
-    atomic,
-    email_applicant,
-    lock,
-    members_with,
-    require,
-    run,
-    tell_owner,
-    tell_staff,
-)
+from onboarding.services.common import atomic, email_applicant, in_reach, tell_owner, tell_staff
 
 APPROVAL_ACTION = "onboarding.admission"
 
 
 def start_review(application, *, by, comment: str = ""):
-    with atomic():
-        app = lock(application)
-        if app.owner_id is None:
-            app.owner = by
-        run(app, "start_review", by=by, comment=comment)
-    return app
+    in_reach(application)
+    # Whoever starts the review of an application nobody owns becomes its channel manager.
+    return workflow.transition(
+        application,
+        "start_review",
+        by=by,
+        verb="onboarding.start_review",
+        comment=comment,
+        fields={"owner": by} if application.owner_id is None else None,
+    )
 
 
 def request_supplements(application, *, by, message: str):
+    in_reach(application)
     if not message.strip():
         raise ValidationError({"message": _("Say what is missing: the applicant reads this.")})
     with atomic():
-        app = lock(application)
-        run(app, "request_supplements", by=by, comment=message)
-        SupplementRequest.objects.create(application=app, message=message.strip(), requested_by=by)
-        email_applicant(app, "supplements_requested", message=message.strip())
-    return app
+        workflow.transition(
+            application, "request_supplements", by=by, verb="onboarding.request_supplements", comment=message
+        )
+        SupplementRequest.objects.create(application=application, message=message.strip(), requested_by=by)
+        email_applicant(application, "supplements_requested", message=message.strip())
+    return application
 
 
 def active_criteria():
@@ -66,14 +62,8 @@ def active_criteria():
 
 
 def check_inspector(inspector, tenant_id):
-    if inspector is None or not _can(inspector, tenant_id, "onboarding.inspect"):
+    if inspector is None or not roles.can(roles.role_of(inspector, tenant_id), "onboarding.inspect"):
         raise ValidationError({"inspector": _("Choose a colleague who may carry out site inspections.")})
-
-
-def _can(user, tenant_id, permission):
-    from channelhub.roles import can
-
-    return can(role_of(user, tenant_id), permission)
 
 
 def record_review(
@@ -81,6 +71,7 @@ def record_review(
 ):
     """Score against the rubric; at or above the pass mark the application goes to site
     inspection with ``inspector``. Below it nothing is saved: return or reject instead."""
+    in_reach(application)
     criteria = active_criteria()
     if not criteria:
         raise ValidationError(_("The screening rubric has no criteria yet; the tenant admin sets them up."))
@@ -104,14 +95,22 @@ def record_review(
             code="below_pass_mark",
         )
     check_inspector(inspector, application.tenant_id)
-    today = tenant_today(application.tenant)
+    today = periods.today(application.tenant)
     due_on = due_on or today + timedelta(days=config.inspection_days)
     if due_on < today:
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
     with atomic():
-        app = lock(application)
+        workflow.transition(
+            application,
+            "pass_review",
+            by=by,
+            verb="onboarding.pass_review",
+            comment=comment,
+            changes={"score": ["", str(total)], "inspector": ["", inspector.display_name]},
+            fields={"review_score": total, "inspector": inspector, "due_on": due_on},
+        )
         review = Review.objects.create(
-            application=app,
+            application=application,
             reviewer=by,
             total=total,
             pass_mark=config.pass_mark,
@@ -121,7 +120,7 @@ def record_review(
         )
         ReviewScore.objects.bulk_create(
             ReviewScore(
-                tenant_id=app.tenant_id,
+                tenant_id=application.tenant_id,
                 review=review,
                 criterion=c,
                 name=c.name,
@@ -131,31 +130,23 @@ def record_review(
             )
             for c in criteria
         )
-        app.review_score = total
-        app.inspector = inspector
-        run(
-            app,
-            "pass_review",
-            by=by,
-            comment=comment,
-            due_on=due_on,
-            changes={"score": ["", str(total)], "inspector": ["", inspector.display_name]},
+        tell_staff(
+            application, [inspector], _("site inspection assigned to you, due %(date)s") % {"date": due_on}
         )
-        tell_staff(app, [inspector], _("site inspection assigned to you, due %(date)s") % {"date": due_on})
-    return app
+    return application
 
 
 def assign_inspector(application, *, by, inspector, due_on):
-    require(by, "onboarding.review", application.tenant_id)
+    """Give the site inspection to another inspector or a new due date (no transition)."""
+    in_reach(application)
+    roles.require(by, "onboarding.review", application.tenant_id)
     check_inspector(inspector, application.tenant_id)
-    if due_on < tenant_today(application.tenant):
+    if due_on < periods.today(application.tenant):
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
     with atomic():
-        app = lock(application)
+        app = workflow.lock(application)
         if app.state != State.SITE_INSPECTION:
-            from onboarding.services.common import WrongState
-
-            raise WrongState(app)
+            raise workflow.WrongState(app)
         before = (app.inspector.display_name if app.inspector_id else "", str(app.due_on or ""))
         app.inspector, app.due_on = inspector, due_on
         app.save(update_fields=["inspector", "due_on"])
@@ -171,6 +162,7 @@ def assign_inspector(application, *, by, inspector, due_on):
 
 def file_inspection(application, *, by, visited_on, results: dict, score, findings: str, photos: list):
     """The assigned inspector's report: every checklist item answered, a score, findings, photos."""
+    in_reach(application)
     items = list(InspectionItem.objects.filter(is_active=True).order_by("order", "pk"))
     unanswered = [i.text for i in items if results.get(i.pk, {}).get("result") not in {"pass", "fail", "na"}]
     if unanswered:
@@ -180,9 +172,17 @@ def file_inspection(application, *, by, visited_on, results: dict, score, findin
     if not photos:
         raise ValidationError({"photos": _("Add at least one photo of the site.")})
     with atomic():
-        app = lock(application)
-        report = InspectionReport.objects.create(
-            application=app,
+        workflow.transition(
+            application,
+            "file_inspection",
+            by=by,
+            verb="onboarding.file_inspection",
+            comment=findings.strip(),
+            changes={"score": ["", str(score)]},
+            fields={"inspection_score": score},
+        )
+        InspectionReport.objects.create(
+            application=application,
             inspector=by,
             visited_on=visited_on,
             checklist=[
@@ -192,30 +192,37 @@ def file_inspection(application, *, by, visited_on, results: dict, score, findin
             score=score,
             findings=findings.strip(),
         )
-        app.inspection_score = report.score
-        run(app, "file_inspection", by=by, comment=findings.strip(), changes={"score": ["", str(score)]})
         for photo in photos:
-            files.store_file(app, photo, kind="inspection_photo", by=by)
-        tell_owner(app, _("site inspection report filed (score %(score)s)") % {"score": score})
-    return app
+            files.store_file(application, photo, kind="inspection_photo", by=by)
+        tell_owner(application, _("site inspection report filed (score %(score)s)") % {"score": score})
+    return application
 
 
 def submit_evaluation(application, *, by, summary: str, recommendation: str, conditions: str = ""):
     """The evaluation report (with its PDF) goes to management through the approval mechanism."""
+    in_reach(application)
     if not summary.strip():
         raise ValidationError({"summary": _("Write the summary management will read.")})
     config = OnboardingSettings.for_tenant(application.tenant)
     approver_roles = config.approval_roles or list(OnboardingSettings.DEFAULT_APPROVAL_ROLES)
     for role in approver_roles:
-        if not members_with(role):
+        if not roles.members_with(role):
             raise ValidationError(
                 _("Nobody holds the role “%(role)s” that approves admissions; ask the tenant admin.")
                 % {"role": Role(role).label}
             )
     with atomic():
-        app = lock(application)
+        app = workflow.lock(application)  # the scores are read under the lock
         if app.review_score is None or app.inspection_score is None:
             raise ValidationError(_("The screening review and the site inspection must be done first."))
+        workflow.transition(
+            app,
+            "submit_evaluation",
+            by=by,
+            verb="onboarding.submit_evaluation",
+            comment=summary.strip(),
+            fields={"due_on": periods.today(app.tenant) + timedelta(days=config.approval_days)},
+        )
         report = EvaluationReport.objects.create(
             application=app,
             author=by,
@@ -231,14 +238,6 @@ def submit_evaluation(application, *, by, summary: str, recommendation: str, con
         )
         report.pdf = _evaluation_pdf(app, report)
         report.save(update_fields=["pdf"])
-        today = tenant_today(app.tenant)
-        run(
-            app,
-            "submit_evaluation",
-            by=by,
-            comment=summary.strip(),
-            due_on=today + timedelta(days=config.approval_days),
-        )
         with translation.override(app.tenant.default_language):
             title = _("Admission of %(company)s") % {"company": app.company_name}
         approvals.request_approval(
@@ -253,11 +252,8 @@ def submit_evaluation(application, *, by, summary: str, recommendation: str, con
 
 
 def _evaluation_pdf(app, report):
-    from onboarding.models import InspectionReport as Inspection
-    from onboarding.models import Review as ReviewModel
-
-    review = ReviewModel.objects.filter(application=app).prefetch_related("scores").last()
-    inspection = Inspection.objects.filter(application=app).last()
+    review = Review.objects.filter(application=app).prefetch_related("scores").last()
+    inspection = InspectionReport.objects.filter(application=app).last()
     pdf = render_pdf(
         "onboarding/documents/evaluation.html",
         {
@@ -273,7 +269,9 @@ def _evaluation_pdf(app, report):
     return files.store_file(app, upload, kind="evaluation_report", by=report.author, mime_type=files.PDF)
 
 
-# --- approval callbacks (registered in onboarding/apps.py) ------------------------------------
+# --- approval callbacks (registered in onboarding/registration.py) ----------------------------
+# The approval mechanism is the authority (the transitions say ``BY_APPROVAL``); ``by`` is
+# the approver who decided the last step. They run inside the decision's transaction.
 
 
 def _decision_comment(request) -> str:
@@ -282,25 +280,26 @@ def _decision_comment(request) -> str:
 
 
 def on_approved(application, request, by):
-    app = lock(application)
-    run(app, "approve", by=by, comment=_decision_comment(request))
-    email_applicant(app, "approved")
-    tell_owner(app, _("approved by management: issue the contract"))
+    workflow.transition(
+        application, "approve", by=by, verb="onboarding.approve", comment=_decision_comment(request)
+    )
+    email_applicant(application, "approved")
+    tell_owner(application, _("approved by management: issue the contract"))
 
 
 def on_rejected(application, request, by):
-    app = lock(application)
     reason = _decision_comment(request)
-    run(app, "decline", by=by, comment=reason)
-    email_applicant(app, "rejected", reason=reason)
-    tell_owner(app, _("rejected by management"), reason)
+    workflow.transition(application, "decline", by=by, verb="onboarding.decline", comment=reason)
+    email_applicant(application, "rejected", reason=reason)
+    tell_owner(application, _("rejected by management"), reason)
 
 
 def on_returned(application, request, by):
-    app = lock(application)
     reason = _decision_comment(request)
-    run(app, "return_to_evaluation", by=by, comment=reason)
-    tell_owner(app, _("returned by management: revise the evaluation"), reason)
+    workflow.transition(
+        application, "return_to_evaluation", by=by, verb="onboarding.return_to_evaluation", comment=reason
+    )
+    tell_owner(application, _("returned by management: revise the evaluation"), reason)
 
 
 def describe_for_approvers(app):
@@ -324,19 +323,19 @@ def describe_for_approvers(app):
 
 
 def reject(application, *, by, reason: str):
+    in_reach(application)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: the applicant is told.")})
     with atomic():
-        app = lock(application)
-        run(app, "reject", by=by, comment=reason.strip())
-        email_applicant(app, "rejected", reason=reason.strip())
-        if app.owner_id and app.owner_id != by.pk:
-            tell_owner(app, _("rejected"), reason.strip())
-    return app
+        workflow.transition(application, "reject", by=by, verb="onboarding.reject", comment=reason.strip())
+        email_applicant(application, "rejected", reason=reason.strip())
+        if application.owner_id and application.owner_id != by.pk:
+            tell_owner(application, _("rejected"), reason.strip())
+    return application
 
 
 def add_comment(application, *, by, body: str):
     if not body.strip():
         raise ValidationError({"body": _("Write something first.")})
-    require(by, "onboarding.view", application.tenant_id)
+    roles.require(by, "onboarding.view", application.tenant_id)
     return audit.add_comment(application, author=by, body=body.strip())

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import audit
+from channelhub import audit, roles
 from onboarding.models import TrainingTask, TrainingTopic
-from onboarding.models.application import role_of
 from onboarding.services.common import atomic
 
 
@@ -33,12 +32,8 @@ def create_training_checklist(partner, *, application=None) -> list[TrainingTask
     return list(TrainingTask.objects.filter(partner=partner))
 
 
-def may_complete(task, user) -> bool:
-    return role_of(user, task.tenant_id) == task.responsible_role and task.completed_at is None
-
-
 def complete_training_task(task, *, by, note: str = ""):
-    if role_of(by, task.tenant_id) != task.responsible_role:
+    if roles.role_of(by, task.tenant_id) != task.responsible_role:
         raise PermissionDenied("only the responsible department ticks this off")
     with atomic():
         locked = TrainingTask.objects.select_for_update().select_related("partner").get(pk=task.pk)

@@ -1,19 +1,20 @@
 """An application's page (everything, with the timeline) and the company's actions on it.
 Thin: each action validates its form and calls one service."""
 
-from django.contrib.contenttypes.models import ContentType
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from channelhub import approvals, periods, roles
 from channelhub.access import tenant_view
 from channelhub.audit import timeline_for
 from channelhub.files import files_of
-from channelhub.models import ApprovalRequest
-from onboarding import services
+from onboarding import rubric, services
 from onboarding.forms.staff import (
     AssignInspectorForm,
     CommentForm,
+    ConfirmForm,
     ContractForm,
     EvaluationForm,
     InspectionForm,
@@ -29,22 +30,21 @@ from onboarding.models import (
     OnboardingSettings,
     State,
     TrainingTask,
-    tenant_today,
 )
 from onboarding.services.pipeline import active_criteria
 from onboarding.views.common import act, get_application, refuse, to_detail
 
-# Transition -> how the detail page offers it: an inline form (posting to a URL) or a page.
-ACTIONS = {
-    "start_review": ("onboarding:start-review", "inline"),
-    "request_supplements": ("onboarding:request-supplements", "inline"),
-    "pass_review": ("onboarding:review", "page"),
-    "file_inspection": ("onboarding:inspection", "page"),
-    "submit_evaluation": ("onboarding:evaluation", "page"),
-    "issue_contract": ("onboarding:contract", "page"),
-    "countersign": ("onboarding:countersign", "inline"),
-    "reject": ("onboarding:reject", "inline"),
-}
+# The transitions the detail page offers (inline forms or step pages), in this order.
+ACTIONS = (
+    "start_review",
+    "request_supplements",
+    "pass_review",
+    "file_inspection",
+    "submit_evaluation",
+    "issue_contract",
+    "countersign",
+    "reject",
+)
 
 
 def available_actions(app, user) -> list[str]:
@@ -55,7 +55,12 @@ def available_actions(app, user) -> list[str]:
 
 @tenant_view("onboarding.view", model=Application)
 def detail(request, pk):
-    app = get_application(request, pk)
+    return _detail_page(request, get_application(request, pk))
+
+
+def _detail_page(request, app, *, status=200, **bound):
+    """The application's page; ``bound`` replaces one of its inline forms by the posted one
+    (``reject_form=form``), which then shows its errors and the input."""
     stored = list(files_of(app).select_related("uploaded_by"))
     review = (
         app.reviews.select_related("reviewer")
@@ -68,20 +73,26 @@ def detail(request, pk):
     contracts = list(
         app.contracts.select_related("file", "issued_by", "countersigned_by").order_by("-version")
     )
-    approval = (
-        ApprovalRequest.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application), object_id=app.pk
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    approval = approvals.latest_request(app)
     tasks = (
         list(TrainingTask.objects.filter(partner_id=app.partner_id).select_related("completed_by"))
         if app.partner_id
         else []
     )
-    actions = available_actions(app, request.user)
     config = OnboardingSettings.for_tenant(request.tenant)
+    forms = {
+        "comment_form": CommentForm(),
+        "supplement_form": SupplementRequestForm(),
+        "reject_form": RejectForm(),
+        "note_form": NoteForm(),
+        "assign_form": AssignInspectorForm(
+            tenant=request.tenant,
+            days=config.inspection_days,
+            initial={"inspector": app.inspector_id, "due_on": app.due_on},
+        )
+        if app.state == State.SITE_INSPECTION
+        else None,
+    } | bound
     return render(
         request,
         "onboarding/detail.html",
@@ -100,25 +111,15 @@ def detail(request, pk):
             else [],
             "supplement_requests": list(app.supplement_requests.select_related("requested_by")),
             "tasks": tasks,
-            "actions": actions,
-            "action_urls": {name: ACTIONS[name] for name in actions},
+            "actions": available_actions(app, request.user),
             "can_assign": app.state == State.SITE_INSPECTION
-            and request.membership.role in _roles("onboarding.review"),
-            "assign_form": AssignInspectorForm(
-                tenant=request.tenant,
-                days=config.inspection_days,
-                initial={"inspector": app.inspector_id, "due_on": app.due_on},
-            )
-            if app.state == State.SITE_INSPECTION
-            else None,
-            "comment_form": CommentForm(),
-            "supplement_form": SupplementRequestForm(),
-            "reject_form": RejectForm(),
-            "note_form": NoteForm(),
-            "overdue": app.is_overdue(tenant_today(request.tenant)),
+            and roles.can(request.membership.role, "onboarding.review"),
+            **forms,
+            "overdue": app.is_overdue(periods.today(request.tenant)),
             "days": app.days_in_state(),
             "timeline": timeline_for(app),
         },
+        status=status,
     )
 
 
@@ -130,83 +131,90 @@ def progress(app):
     ]
 
 
-def _roles(permission):
-    from channelhub.roles import PERMISSIONS
+# --- actions posted by the detail page's inline forms ----------------------------------------
 
-    return PERMISSIONS[permission]
+
+def _inline_action(request, app, form, call, *, success: str, slot: str | None = None):
+    """The one way the detail page's forms act (the house's action-view pattern): a valid form
+    calls ``call(**cleaned_data)``; done: a message and back to the page. An invalid form, or a
+    refusal by the service (bad input, someone else moved it first, not your role): the page
+    again (400), as it is now, with the errors beside their fields (the form is in the page's
+    context as ``slot``, input kept) and the others at the top."""
+    if form.is_valid() and act(request, lambda: call(**form.cleaned_data), success=success, form=form):
+        return to_detail(request, app)
+    for message in form.non_field_errors():
+        messages.error(request, message)
+    app.refresh_from_db()
+    return _detail_page(request, app, status=400, **({slot: form} if slot else {}))
 
 
 @require_POST
 @tenant_view("onboarding.review", model=Application)
 def start_review(request, pk):
     app = get_application(request, pk)
-    form = CommentForm(request.POST)
-    form.is_valid()
-    act(
+    return _inline_action(
         request,
         app,
-        lambda: services.start_review(app, by=request.user, comment=form.cleaned_data.get("comment", "")),
+        CommentForm(request.POST),
+        lambda comment: services.start_review(app, by=request.user, comment=comment),
+        slot="comment_form",
         success=_("The review has started; you are its channel manager."),
     )
-    return to_detail(request, app)
 
 
 @require_POST
 @tenant_view("onboarding.review", model=Application)
 def request_supplements(request, pk):
     app = get_application(request, pk)
-    form = SupplementRequestForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
-    act(
+    return _inline_action(
         request,
         app,
-        lambda: services.request_supplements(app, by=request.user, message=message),
+        SupplementRequestForm(request.POST),
+        lambda message: services.request_supplements(app, by=request.user, message=message),
+        slot="supplement_form",
         success=_("The applicant was asked for supplements by e-mail."),
     )
-    return to_detail(request, app)
 
 
 @require_POST
 @tenant_view("onboarding.review", model=Application)
 def reject(request, pk):
     app = get_application(request, pk)
-    form = RejectForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    act(
+    return _inline_action(
         request,
         app,
-        lambda: services.reject(app, by=request.user, reason=reason),
+        RejectForm(request.POST),
+        lambda reason: services.reject(app, by=request.user, reason=reason),
+        slot="reject_form",
         success=_("Rejected; the applicant was told."),
     )
-    return to_detail(request, app)
 
 
 @require_POST
 @tenant_view("onboarding.countersign", model=Application)
 def countersign(request, pk):
     app = get_application(request, pk)
-    act(
+    return _inline_action(
         request,
         app,
+        ConfirmForm(request.POST),
         lambda: services.countersign(app, by=request.user),
         success=_("Countersigned. The partner is active and its admin has been invited."),
     )
-    return to_detail(request, app)
 
 
 @require_POST
 @tenant_view("onboarding.view", model=Application)
 def comment(request, pk):
     app = get_application(request, pk)
-    form = NoteForm(request.POST)
-    body = form.cleaned_data["body"] if form.is_valid() else ""
-    act(
+    return _inline_action(
         request,
         app,
-        lambda: services.add_comment(app, by=request.user, body=body),
+        NoteForm(request.POST),
+        lambda body: services.add_comment(app, by=request.user, body=body),
+        slot="note_form",
         success=_("Comment added."),
     )
-    return to_detail(request, app)
 
 
 @require_POST
@@ -214,17 +222,19 @@ def comment(request, pk):
 def assign_inspector(request, pk):
     app = get_application(request, pk)
     config = OnboardingSettings.for_tenant(request.tenant)
-    form = AssignInspectorForm(request.POST, tenant=request.tenant, days=config.inspection_days)
-    if form.is_valid():
-        act(
-            request,
-            app,
-            lambda: services.assign_inspector(app, by=request.user, **form.cleaned_data),
-            success=_("The site inspection was assigned."),
-        )
-    else:
-        refuse(request, app, _("Choose an inspector and a due date."))
-    return to_detail(request, app)
+    return _inline_action(
+        request,
+        app,
+        AssignInspectorForm(request.POST, tenant=request.tenant, days=config.inspection_days),
+        lambda inspector, due_on: services.assign_inspector(
+            app, by=request.user, inspector=inspector, due_on=due_on
+        ),
+        slot="assign_form",
+        success=_("The site inspection was assigned."),
+    )
+
+
+# --- step pages: a form of their own ---------------------------------------------------------
 
 
 def _step_page(request, app, transition: str):
@@ -256,7 +266,6 @@ def review(request, pk):
         data = form.cleaned_data
         if act(
             request,
-            app,
             lambda: services.record_review(
                 app,
                 by=request.user,
@@ -295,7 +304,6 @@ def inspection(request, pk):
         data = form.cleaned_data
         if act(
             request,
-            app,
             lambda: services.file_inspection(
                 app,
                 by=request.user,
@@ -320,8 +328,6 @@ def evaluation(request, pk):
     blocked = _step_page(request, app, "submit_evaluation")
     if blocked:
         return blocked
-    from onboarding import rubric
-
     config = OnboardingSettings.for_tenant(request.tenant)
     previous = app.evaluations.order_by("-created_at", "-pk").first()
     initial = (
@@ -337,7 +343,6 @@ def evaluation(request, pk):
     if request.method == "POST" and form.is_valid():
         if act(
             request,
-            app,
             lambda: services.submit_evaluation(app, by=request.user, **form.cleaned_data),
             success=_("The evaluation report went to management for approval."),
             form=form,
@@ -371,12 +376,11 @@ def contract(request, pk):
         return blocked
     config = OnboardingSettings.for_tenant(request.tenant)
     previous = services.current_contract(app)
-    initial = ContractForm.initial_for(app, config.contract_months, tenant_today(request.tenant), previous)
+    initial = ContractForm.initial_for(app, config.contract_months, periods.today(request.tenant), previous)
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if act(
             request,
-            app,
             lambda: services.issue_contract(app, by=request.user, terms=form.cleaned_data),
             success=_("The contract was issued; the applicant has been sent a link to sign it."),
             form=form,

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from channelhub import periods
 from channelhub.access import tenant_view
 from channelhub.pagination import page_by_ids
 from onboarding.forms.staff import BoardFilterForm
@@ -18,7 +19,6 @@ from onboarding.models import (
     PIPELINE,
     Application,
     State,
-    tenant_today,
 )
 
 PAGE_SIZE = 50
@@ -76,7 +76,7 @@ def _board_query(request):
 @tenant_view("onboarding.view")
 def board(request):
     form, filtered, rows, state = _board_query(request)
-    today = tenant_today(request.tenant)
+    today = periods.today(request.tenant)
     counts = {
         row["state"]: row
         for row in filtered.order_by()

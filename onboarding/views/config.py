@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from channelhub import periods
 from channelhub.access import get_for_tenant_or_404, tenant_view
 from channelhub.forms import add_service_errors
 from onboarding.forms.config import (
@@ -19,7 +20,7 @@ from onboarding.forms.config import (
     TrainingTopicForm,
     row_formset,
 )
-from onboarding.models import Campaign, OnboardingSettings, tenant_today
+from onboarding.models import Campaign, OnboardingSettings
 from onboarding.services import config as config_services
 from onboarding.services.contracts import current_template
 
@@ -99,7 +100,7 @@ def contract_template_preview(request):
     if template is None:
         messages.error(request, _("There is no contract template yet."))
         return redirect("onboarding:contract-template", tenant_slug=request.tenant.slug)
-    today = tenant_today(request.tenant)
+    today = periods.today(request.tenant)
     sample = Application(
         tenant=request.tenant,
         company_name="示例渠道商有限公司",
@@ -129,7 +130,7 @@ def contract_template_preview(request):
 @tenant_view("onboarding.campaigns")
 def campaign_list(request):
     campaigns = Campaign.objects.select_related("owner").order_by("-opens_on", "-pk")
-    today = tenant_today(request.tenant)
+    today = periods.today(request.tenant)
     for campaign in campaigns:
         campaign.open_now = campaign.is_open(today)
     return render(request, "onboarding/campaigns.html", {"campaigns": campaigns})
@@ -137,7 +138,7 @@ def campaign_list(request):
 
 @tenant_view("onboarding.campaigns")
 def campaign_new(request):
-    return _campaign_form(request, Campaign(tenant=request.tenant, opens_on=tenant_today(request.tenant)))
+    return _campaign_form(request, Campaign(tenant=request.tenant, opens_on=periods.today(request.tenant)))
 
 
 @tenant_view("onboarding.campaigns", model=Campaign)

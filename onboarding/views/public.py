@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from channelhub import periods
 from channelhub.access import public_view
 from channelhub.forms import add_service_errors, client_ip
 from channelhub.models import Tenant
 from channelhub.tenancy import tenant_context
 from onboarding import services
 from onboarding.forms.public import ApplicationForm, SignForm, SupplementForm, WithdrawForm
-from onboarding.models import PIPELINE, ApplicantLink, Campaign, DocumentRequirement, State, tenant_today
+from onboarding.models import PIPELINE, ApplicantLink, Campaign, DocumentRequirement, State
 from onboarding.ratelimit import too_many
 
 LINK_VALID_AFTER_CLOSING = timedelta(days=90)
@@ -51,7 +52,7 @@ def with_org(view):
 
 def _campaign_or_404(tenant, slug, *, must_be_open=True):
     campaign = Campaign.objects.filter(slug=slug, is_published=True).select_related("tenant").first()
-    if campaign is None or (must_be_open and not campaign.is_open(tenant_today(tenant))):
+    if campaign is None or (must_be_open and not campaign.is_open(periods.today(tenant))):
         raise Http404
     return campaign
 
@@ -59,7 +60,7 @@ def _campaign_or_404(tenant, slug, *, must_be_open=True):
 @public_view
 @with_org
 def campaigns(request, tenant):
-    today = tenant_today(tenant)
+    today = periods.today(tenant)
     found = [
         c for c in Campaign.objects.filter(is_published=True).select_related("tenant") if c.is_open(today)
     ]
@@ -181,7 +182,7 @@ def status(request, tenant, token):
     return _status_page(request, tenant, token, app)
 
 
-def _status_page(request, tenant, token, app, *, supplement_form=None, status=200):
+def _status_page(request, tenant, token, app, *, supplement_form=None, withdraw_form=None, status=200):
     from channelhub.files import files_of
 
     contract = services.current_contract(app)
@@ -201,7 +202,7 @@ def _status_page(request, tenant, token, app, *, supplement_form=None, status=20
             else None,
             "requests": list(app.supplement_requests.all()),
             "supplement_form": supplement_form or SupplementForm(max_mb=tenant.upload_limit_mb),
-            "withdraw_form": WithdrawForm(),
+            "withdraw_form": withdraw_form or WithdrawForm(),
             "can_withdraw": app.state
             not in (State.CONTRACT_SIGNED, State.ACTIVE, State.REJECTED, State.WITHDRAWN),
             "contract": contract,
@@ -253,9 +254,10 @@ def supplements(request, tenant, token):
 def withdraw(request, tenant, token):
     app = _application_for_token(token)
     form = WithdrawForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _status_page(request, tenant, token, app, withdraw_form=form, status=400)
     try:
-        services.withdraw(app, reason=form.cleaned_data.get("reason", ""))
+        services.withdraw(app, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -53,7 +53,6 @@ def training_done(request, pk):
     task = get_for_tenant_or_404(TrainingTask.objects.select_related("partner"), pk=pk)
     act(
         request,
-        task,
         lambda: services.complete_training_task(task, by=request.user, note=request.POST.get("note", "")),
         success=_("“%(title)s” ticked off for %(partner)s.")
         % {"title": task.title, "partner": task.partner.name},

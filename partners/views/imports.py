@@ -22,7 +22,7 @@ def import_upload(request):
     )
     if request.method == "POST" and form.is_valid():
         partner_import = importer.start_import(uploaded=form.cleaned_data["file"], by=request.user)
-        return redirect("partner-import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
+        return redirect("partners:import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
     recent = PartnerImport.objects.select_related("file", "created_by", "completed_by")[:10]
     return render(
         request,
@@ -56,7 +56,7 @@ def import_preview(request, pk):
             messages.error(request, refused.message)
             if refused.preview is None:
                 return redirect(
-                    "partner-import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk
+                    "partners:import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk
                 )
             return _render_preview(request, partner_import, refused.preview, status=400)
         messages.success(
@@ -68,7 +68,7 @@ def import_preview(request, pk):
                 "unchanged": done.unchanged_count,
             },
         )
-        return redirect("partner-import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
+        return redirect("partners:import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
     if partner_import.status == ImportStatus.COMPLETED:
         return render(
             request, "partners/import_preview.html", {"partner_import": partner_import, "preview": None}

@@ -73,7 +73,7 @@ def _status_page(request, pk, action):
             add_service_errors(form, error)
         else:
             messages.success(request, page["done"]() % {"name": partner.name})
-            return redirect("partner-detail", tenant_slug=request.tenant.slug, pk=partner.pk)
+            return redirect("partners:detail", tenant_slug=request.tenant.slug, pk=partner.pk)
     context = {
         "partner": partner,
         "form": form,
@@ -102,7 +102,7 @@ def partner_request_reactivation(request, pk):
 
 
 def _back_to(request, partner, tab):
-    url = reverse("partner-detail", kwargs={"tenant_slug": request.tenant.slug, "pk": partner.pk})
+    url = reverse("partners:detail", kwargs={"tenant_slug": request.tenant.slug, "pk": partner.pk})
     return redirect(f"{url}?tab={tab}")
 
 

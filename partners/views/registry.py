@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from channelhub import audit
+from channelhub import audit, periods
 from channelhub.access import tenant_view
 from channelhub.documents import render_pdf
 from channelhub.forms import add_service_errors
@@ -86,12 +87,18 @@ def partner_list(request):
             "scope_query": scope_query,
             "filtered": any(request.GET.get(name) for name in filterset.form.fields),
         },
+        status=400 if filterset.form.errors else 200,
     )
 
 
 @tenant_view("partners.export")
 def partner_export(request):
-    _filterset, queryset, _sort, _scope, _portfolio = _listing(request)
+    filterset, queryset, _sort, _scope, _portfolio = _listing(request)
+    if filterset.form.errors:  # export what the list shows, never more than was asked for
+        messages.error(request, _("The filter has errors; nothing was exported."))
+        return redirect(
+            f"{reverse('partners:list', kwargs={'tenant_slug': request.tenant.slug})}?{_query(request)}"
+        )
     headers = [
         _("Legal name"),
         _("Unified social credit code"),
@@ -113,6 +120,7 @@ def partner_export(request):
     ]
     dataset = tablib.Dataset(headers=headers, title=_("Partners")[:31])
     yes, no = _("yes"), _("no")
+    zone = periods.zone()  # "created" as the tenant's calendar date
     for partner in queryset.iterator(chunk_size=2000):
         dataset.append(
             [
@@ -132,14 +140,14 @@ def partner_export(request):
                 partner.bank_account_number,
                 partner.credit_limit,
                 partner.credit_rating,
-                timezone.localtime(partner.created_at).strftime("%Y-%m-%d"),
+                timezone.localtime(partner.created_at, zone).strftime("%Y-%m-%d"),
             ]
         )
     response = HttpResponse(
         dataset.export("xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"{_('partners')}-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"{_('partners')}-{periods.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -154,13 +162,13 @@ def status_actions(partner, role, pending) -> list[dict]:
     actions = []
     if "suspend" in available and can(role, "partners.change_status"):
         actions.append(
-            {"name": "suspend", "url_name": "partner-suspend", "label": _("Suspend"), "style": "warning"}
+            {"name": "suspend", "url_name": "partners:suspend", "label": _("Suspend"), "style": "warning"}
         )
     if "reactivate" in available and can(role, "partners.request_reactivation") and pending is None:
         actions.append(
             {
                 "name": "reactivate",
-                "url_name": "partner-request-reactivation",
+                "url_name": "partners:request-reactivation",
                 "label": _("Ask for admission")
                 if partner.status == PartnerStatus.PENDING
                 else _("Ask for reactivation"),
@@ -169,14 +177,19 @@ def status_actions(partner, role, pending) -> list[dict]:
         )
     if "terminate" in available and can(role, "partners.change_status"):
         actions.append(
-            {"name": "terminate", "url_name": "partner-terminate", "label": _("Terminate"), "style": "danger"}
+            {
+                "name": "terminate",
+                "url_name": "partners:terminate",
+                "label": _("Terminate"),
+                "style": "danger",
+            }
         )
     return actions
 
 
 def record_context(partner) -> dict:
     """The partner's child rows (three queries), with each document's validity."""
-    today = timezone.localdate()
+    today = periods.today()
     documents = list(partner.documents.select_related("file", "uploaded_by"))
     for document in documents:
         if document.expires_on is None:
@@ -207,7 +220,7 @@ def detail_context(request, partner, **overrides) -> dict:
             "actions": status_actions(partner, role, pending),
             "contact_form": ContactForm(prefix="contact"),
             "document_form": DocumentForm(prefix="document", max_mb=request.tenant.upload_limit_mb),
-            "record_form": RewardPenaltyForm(prefix="record", initial={"date": timezone.localdate()}),
+            "record_form": RewardPenaltyForm(prefix="record", initial={"date": periods.today()}),
             "tab": request.GET.get("tab", "profile"),
         }
     )
@@ -246,7 +259,7 @@ def partner_create(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Created %(name)s.") % {"name": partner.name})
-            return redirect("partner-detail", tenant_slug=request.tenant.slug, pk=partner.pk)
+            return redirect("partners:detail", tenant_slug=request.tenant.slug, pk=partner.pk)
     return render(
         request, "partners/edit.html", {"form": form, "partner": None}, status=400 if form.errors else 200
     )
@@ -266,7 +279,7 @@ def partner_edit(request, pk):
                 messages.success(request, _("Saved %(name)s.") % {"name": partner.name})
             else:
                 messages.info(request, _("Nothing was changed."))
-            return redirect("partner-detail", tenant_slug=request.tenant.slug, pk=partner.pk)
+            return redirect("partners:detail", tenant_slug=request.tenant.slug, pk=partner.pk)
     return render(
         request, "partners/edit.html", {"form": form, "partner": partner}, status=400 if form.errors else 200
     )

@@ -23,7 +23,7 @@ def tier_list(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Added the tier %(name)s.") % {"name": tier.name})
-            return redirect("tier-list", tenant_slug=request.tenant.slug)
+            return redirect("partners:tier-list", tenant_slug=request.tenant.slug)
     counts = dict(Partner.objects.values_list("tier").annotate(n=Count("pk")).order_by())
     tiers = list(Tier.objects.all())
     for tier in tiers:
@@ -44,7 +44,7 @@ def tier_edit(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved the tier %(name)s.") % {"name": tier.name})
-            return redirect("tier-list", tenant_slug=request.tenant.slug)
+            return redirect("partners:tier-list", tenant_slug=request.tenant.slug)
     return render(
         request, "partners/setting_edit.html", {"form": form, "object": tier, "kind": "tier"},
         status=400 if form.errors else 200,
@@ -61,7 +61,7 @@ def region_list(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Added %(name)s.") % {"name": region.path})
-            return redirect("region-list", tenant_slug=request.tenant.slug)
+            return redirect("partners:region-list", tenant_slug=request.tenant.slug)
     counts = dict(Partner.objects.values_list("region").annotate(n=Count("pk")).order_by())
     regions = sorted(regions_queryset(), key=region_sort_key)
     for region in regions:
@@ -85,7 +85,7 @@ def region_edit(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": region.path})
-            return redirect("region-list", tenant_slug=request.tenant.slug)
+            return redirect("partners:region-list", tenant_slug=request.tenant.slug)
     return render(
         request, "partners/setting_edit.html", {"form": form, "object": region, "kind": "region"},
         status=400 if form.errors else 200,

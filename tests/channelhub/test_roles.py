@@ -170,7 +170,7 @@ def test_it_shows_each_role_only_its_modules(role, member, client_as):
 def test_it_never_shows_a_card_the_role_has_no_permission_for(role, member, client_as):
     from channelhub.views.portal import MODULES
 
-    permission_of = {f"module-{module['key']}": module["permission"] for module in MODULES}
+    permission_of = {f"module-{module.key}": module.permission for module in MODULES}
     shown = find_testids(client_as(member(role)).get("/t/alpha/"), "module-")
     assert shown, f"{role} sees no module at all"
     for card in shown:

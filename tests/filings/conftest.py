@@ -141,8 +141,11 @@ class Flow:
                 )
 
     def submit(self, filing, by=None):
-        with tenant_context(self.tenant), self.commit():
-            return services.submit_filing(filing, by=by or self.manager)
+        try:
+            with tenant_context(self.tenant), self.commit():
+                return services.submit_filing(filing, by=by or self.manager)
+        finally:
+            self.look_again(filing)
 
     def request_of(self, filing):
         with tenant_context(self.tenant):
@@ -151,13 +154,21 @@ class Flow:
             ).latest("created_at", "pk")
 
     def decide(self, filing, decision="approve", comment=""):
-        with tenant_context(self.tenant), self.commit():
-            approvals.decide(self.request_of(filing), by=self.supervisor, decision=decision, comment=comment)
+        try:
+            with tenant_context(self.tenant), self.commit():
+                approvals.decide(
+                    self.request_of(filing), by=self.supervisor, decision=decision, comment=comment
+                )
+        finally:
+            self.look_again(filing)
         return self.reload(filing)
 
     def record(self, filing, by=None):
-        with tenant_context(self.tenant), self.commit():
-            return services.record_filing(filing, by=by or self.clerk)
+        try:
+            with tenant_context(self.tenant), self.commit():
+                return services.record_filing(filing, by=by or self.clerk)
+        finally:
+            self.look_again(filing)
 
     def through(self, filing, *, to="recorded"):
         self.submit(filing)
@@ -169,6 +180,12 @@ class Flow:
     def reload(self, obj):
         with tenant_context(self.tenant):
             return type(obj).objects.get(pk=obj.pk)
+
+    def look_again(self, obj):
+        """After each step the person looks at the page again: the test's copy shows what is stored
+        (a stale copy would be refused as changed by someone else, channelhub.workflow)."""
+        with tenant_context(self.tenant):
+            obj.refresh_from_db()
 
 
 @pytest.fixture

@@ -180,3 +180,104 @@ def test_only_the_clerk_records_and_only_the_supervisor_approves(flow, alpha, pa
     assert flow.reload(filing).state == FilingState.APPROVED
     assert client_as(flow.clerk).post(f"/t/alpha/filings/{filing.pk}/record/").status_code == 302
     assert flow.reload(filing).state == FilingState.EFFECTIVE
+
+
+# --- who may take each transition: the services refuse too, not only the pages ----------------------
+
+
+def test_a_partner_admin_submits_and_withdraws_only_what_its_own_partner_filed(
+    flow, alpha, alpha_partner, partner_admin
+):
+    from django.core.exceptions import PermissionDenied
+
+    from filings import services
+
+    managers = flow.change(alpha_partner, {"name": "杭州驰远新能源（更名）有限公司"})
+    with pytest.raises(PermissionDenied):
+        flow.submit(managers, by=partner_admin)
+    assert flow.reload(managers).state == FilingState.DRAFT
+    with tenant_context(alpha), pytest.raises(PermissionDenied):
+        services.withdraw_filing(managers, by=partner_admin, reason="不要了")
+
+    own = flow.change(
+        alpha_partner, {"name": "杭州驰远新能源（新）有限公司"}, by=partner_admin, by_partner=True
+    )
+    flow.submit(own, by=partner_admin)
+    assert own.state == FilingState.SUBMITTED
+    with tenant_context(alpha):
+        services.withdraw_filing(own, by=partner_admin, reason="重复提交")
+    assert flow.reload(own).state == FilingState.WITHDRAWN
+
+
+def test_only_a_channel_manager_submits_a_new_channel_filing(flow, member):
+    from django.core.exceptions import PermissionDenied
+
+    filing = flow.new()
+    for role in (Role.PARTNER_ADMIN, Role.TENANT_ADMIN, Role.CHANNEL_SUPERVISOR):
+        with pytest.raises(PermissionDenied):
+            flow.submit(filing, by=member(role))
+    assert filing.state == FilingState.DRAFT
+    flow.submit(filing, by=member(Role.CHANNEL_MANAGER))
+    assert filing.state == FilingState.SUBMITTED
+
+
+def test_only_a_clerk_records_or_sends_a_stale_filing_back(flow, alpha, partner, supervisor):
+    from django.core.exceptions import PermissionDenied
+
+    from filings import services
+    from filings.models import RecordCounter
+    from partners.models import Partner
+
+    filing = flow.through(flow.change(partner, {"name": "郑州新名字有限公司"}), to="approved")
+    with pytest.raises(PermissionDenied):
+        flow.record(filing, by=supervisor)
+    with tenant_context(alpha):
+        assert not RecordCounter.objects.filter(last_seq__gt=0).exists()  # no number used
+        Partner.objects.filter(pk=partner.pk).update(channel_type="online")  # the partner changes meanwhile
+    with pytest.raises(PermissionDenied):
+        flow.record(filing, by=supervisor)
+    assert filing.state == FilingState.APPROVED
+    with pytest.raises(services.StaleFiling):
+        flow.record(filing)  # the clerk
+    assert filing.state == FilingState.RETURNED
+
+
+def test_partner_users_may_not_manage_registrations_through_the_services_either(
+    alpha, alpha_partner, partner_admin
+):
+    from datetime import date
+
+    from django.core.exceptions import PermissionDenied
+
+    from filings import customers
+    from filings.models import CustomerStatus
+
+    with tenant_context(alpha):
+        registration = customers.register_customer(
+            partner=alpha_partner,
+            by=partner_admin,
+            data={"customer_name": "郑州公交集团有限公司", "region": "郑州", "products": "直流桩"},
+        )
+        with pytest.raises(PermissionDenied):
+            customers.record_order(registration, by=partner_admin, on=date(2026, 3, 1))
+        with pytest.raises(PermissionDenied):
+            customers.release_registration(registration, by=partner_admin, reason="不做了")
+        registration.refresh_from_db()
+    assert registration.status == CustomerStatus.PROTECTED
+
+
+def test_only_tenant_admins_change_the_filing_settings(alpha, member):
+    from django.core.exceptions import PermissionDenied
+
+    from filings import services
+
+    with tenant_context(alpha):
+        with pytest.raises(PermissionDenied):
+            services.update_settings(data={"validity_days": 30}, by=member(Role.CHANNEL_MANAGER))
+        with pytest.raises(PermissionDenied):
+            services.add_required_attachment(
+                data={"kind": "change", "code": "proof", "label": "证明"}, by=member(Role.CHANNEL_MANAGER)
+            )
+        assert services.get_settings().validity_days == 5
+        services.update_settings(data={"validity_days": 30}, by=member(Role.TENANT_ADMIN))
+        assert services.get_settings().validity_days == 30

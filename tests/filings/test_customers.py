@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from channelhub import periods
 from channelhub.audit import timeline_for
 from channelhub.models import Notification
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
-from filings import customers, deadlines
+from filings import customers
 from filings.models import CustomerRegistration, CustomerStatus
 from tests.factories import MembershipFactory, PartnerFactory, credit_code
 
@@ -75,10 +76,10 @@ def test_phones_are_normalised(phone):
 
 def test_the_first_registration_protects_the_customer_for_the_tenant_setting(alpha, alpha_partner, own_admin):
     registration = register(alpha, alpha_partner, own_admin)
-    today = deadlines.tenant_today(alpha)
+    today = periods.today(alpha)
     assert registration.status == C.PROTECTED
     assert registration.protected_from == today
-    assert registration.protected_until == deadlines.add_months(today, 6)
+    assert registration.protected_until == periods.add_months(today, 6)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_an_order_keeps_the_protection(alpha, alpha_partner, own_admin, member, 
     registration = register(alpha, alpha_partner, own_admin)
     manager = member(Role.CHANNEL_MANAGER)
     with tenant_context(alpha):
-        customers.record_order(registration, by=manager, on=deadlines.tenant_today(alpha), reference="SO-1")
+        customers.record_order(registration, by=manager, on=periods.today(alpha), reference="SO-1")
         from filings import jobs
 
         assert jobs.lapse_registrations(registration.protected_until + timedelta(days=30)) == 0
@@ -173,7 +174,7 @@ def test_a_manager_can_award_the_customer_to_the_later_registration(
         held.refresh_from_db()
         second.refresh_from_db()
     assert (held.status, second.status) == (C.RELEASED, C.PROTECTED)
-    assert second.protected_until == deadlines.add_months(deadlines.tenant_today(alpha), 6)
+    assert second.protected_until == periods.add_months(periods.today(alpha), 6)
 
 
 def test_a_manager_can_decline_the_later_registration(
@@ -280,3 +281,15 @@ def test_the_registration_list_issues_the_same_number_of_queries_for_few_and_man
     for _ in range(15):
         CustomerRegistrationFactory(tenant=alpha)
     assert count() == few
+
+
+def test_a_refused_action_is_shown_on_the_page_even_without_its_form(
+    alpha, alpha_partner, own_admin, member, client_as
+):
+    registration = register(alpha, alpha_partner, own_admin)
+    client = client_as(member(Role.CHANNEL_MANAGER))
+    client.post(f"/t/alpha/filings/customers/{registration.pk}/order/", {"on": "2026-03-01"})
+    late = client.post(f"/t/alpha/filings/customers/{registration.pk}/order/", {"on": "2026-03-02"})
+    assert late.status_code == 400
+    assert "Only a protected registration can get an order." in late.content.decode()
+    assert 'data-testid="order-form"' not in late.content.decode()  # won: the form is gone, the reason shown

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
+from channelhub import periods
 from channelhub.audit import timeline_for
 from channelhub.models import Activity, ApprovalLink, Membership, Notification
 from channelhub.roles import Role
@@ -38,11 +39,11 @@ def test_a_new_channel_filing_is_approved_recorded_and_creates_a_pending_partner
     assert flow.reload(filing).state == S.SUBMITTED
     filing = flow.decide(filing)
     assert filing.state == S.APPROVED
-    assert filing.record_due == deadlines.record_due(deadlines.tenant_today(alpha), services_settings(alpha))
+    assert filing.record_due == deadlines.record_due(periods.today(alpha), services_settings(alpha))
     filing = flow.record(filing)
     filing = flow.reload(filing)
     assert filing.state == S.EFFECTIVE
-    assert filing.record_number.startswith(f"BA-{deadlines.tenant_today(alpha).year}-")
+    assert filing.record_number.startswith(f"BA-{periods.today(alpha).year}-")
     assert (filing.recorded_by, filing.record_seq) == (clerk, 1)
     with tenant_context(alpha):
         partner = Partner.objects.get(credit_code=credit_code(70001))
@@ -250,7 +251,7 @@ def test_a_stale_filing_shows_on_the_checklist_and_cannot_be_approved(flow, alph
 
 def test_recording_a_termination_suspends_ordering_at_once(flow, alpha, partner):
     staff = MembershipFactory(tenant=alpha, role=Role.PARTNER_STAFF, partner=partner)
-    day = deadlines.tenant_today(alpha) + timedelta(days=10)
+    day = periods.today(alpha) + timedelta(days=10)
     filing = flow.through(flow.termination(partner, on=day))
     assert filing.state == S.RECORDED
     assert flow.reload(partner).status == PartnerStatus.SUSPENDED
@@ -266,7 +267,7 @@ def test_recording_a_termination_suspends_ordering_at_once(flow, alpha, partner)
 
 def test_a_termination_dated_today_terminates_when_recorded(flow, alpha, partner):
     staff = MembershipFactory(tenant=alpha, role=Role.PARTNER_STAFF, partner=partner)
-    filing = flow.through(flow.termination(partner, on=deadlines.tenant_today(alpha)))
+    filing = flow.through(flow.termination(partner, on=periods.today(alpha)))
     assert filing.state == S.EFFECTIVE
     assert flow.reload(partner).status == PartnerStatus.TERMINATED
     with unscoped():
@@ -279,7 +280,7 @@ def test_a_termination_lists_the_customers_to_hand_over(flow, alpha, partner):
     CustomerRegistrationFactory(
         tenant=alpha, partner=partner, customer_name="洛阳公交集团", status="protected"
     )
-    filing = flow.termination(partner, on=deadlines.tenant_today(alpha) + timedelta(days=5))
+    filing = flow.termination(partner, on=periods.today(alpha) + timedelta(days=5))
     flow.submit(filing)
     filing = flow.reload(filing)
     assert [c["name"] for c in filing.impact_snapshot["customers"]] == ["洛阳公交集团"]
@@ -289,7 +290,7 @@ def test_a_termination_lists_the_customers_to_hand_over(flow, alpha, partner):
 
 
 def test_only_one_termination_filing_is_open_per_partner(flow, alpha, partner):
-    day = deadlines.tenant_today(alpha) + timedelta(days=5)
+    day = periods.today(alpha) + timedelta(days=5)
     flow.submit(flow.termination(partner, on=day))
     second = flow.termination(partner, on=day)
     with pytest.raises(ValidationError, match="termination filing"):
@@ -303,24 +304,22 @@ def test_validity_is_one_month_and_five_days_from_the_first_submission(flow, alp
     filing = flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR})
     flow.submit(filing)
     filing = flow.reload(filing)
-    today = deadlines.tenant_today(alpha)
-    assert filing.valid_until == deadlines.add_months(today, 1) + timedelta(days=5)
+    today = periods.today(alpha)
+    assert filing.valid_until == periods.add_months(today, 1) + timedelta(days=5)
 
 
 def test_add_months_keeps_to_the_calendar():
     from datetime import date
 
-    assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert deadlines.add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
-    assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert periods.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert periods.add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert periods.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
 
 
 def test_a_filing_cannot_be_recorded_after_its_validity(flow, alpha, partner):
     filing = flow.through(flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR}), to="approved")
     with tenant_context(alpha):
-        Filing.objects.filter(pk=filing.pk).update(
-            valid_until=deadlines.tenant_today(alpha) - timedelta(days=1)
-        )
+        Filing.objects.filter(pk=filing.pk).update(valid_until=periods.today(alpha) - timedelta(days=1))
     with pytest.raises(ValidationError, match="validity ended"):
         flow.record(flow.reload(filing))
 
@@ -333,11 +332,16 @@ def test_it_notifies_the_supervisors_and_mails_a_link_on_submission(flow, partne
 
 
 def test_a_new_filing_of_an_admitted_channel_links_to_its_application(flow, alpha, client_as):
-    """Seed 002's order: admitted first (onboarding made the partner), then filed (备案)."""
-    from tests.factories import ApplicationFactory, PartnerFactory
+    """Seed 002's order: admitted first (onboarding made the partner, remembering its application:
+    partners.services.create_by_admission), then filed (备案)."""
+    from tests.factories import PartnerFactory
 
-    admitted = PartnerFactory(tenant=alpha, name="洛阳畅达手机连锁有限公司", credit_code=credit_code(71001))
-    application = ApplicationFactory(tenant=alpha, credit_code=credit_code(71001), partner=admitted)
+    admitted = PartnerFactory(
+        tenant=alpha,
+        name="洛阳畅达手机连锁有限公司",
+        credit_code=credit_code(71001),
+        admission_reference="RW202600007",
+    )
     page = client_as(flow.manager).get("/t/alpha/filings/new/channel/")
     data = {name: "" for name in page.context["form"].fields}
     data.update(
@@ -359,7 +363,7 @@ def test_a_new_filing_of_an_admitted_channel_links_to_its_application(flow, alph
     with tenant_context(alpha):
         assert Partner.objects.count() == partners_before  # linked, not created again
         entry = Activity.objects.get(object_id=admitted.pk, verb="partner.filed")
-    assert application.reference in entry.comment and filing.record_number in entry.comment
+    assert "RW202600007" in entry.comment and filing.record_number in entry.comment
     # A second new filing of the same channel cannot be recorded again.
     second = flow.new(name="洛阳畅达手机连锁有限公司", code=credit_code(71001))
     with translation.override("en"), pytest.raises(ValidationError, match="not filed yet"):
@@ -378,7 +382,7 @@ def filing_of(flow, alpha, partner):
             return flow.new(name="开封顺达通讯器材有限公司", code=credit_code(72001))
         if kind == FilingKind.CHANGE:
             return flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR})
-        return flow.termination(partner, on=deadlines.tenant_today(alpha) + timedelta(days=20))
+        return flow.termination(partner, on=periods.today(alpha) + timedelta(days=20))
 
     return make
 

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from channelhub import periods
 from channelhub.models import Invitation, Membership, Notification
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context, unscoped
-from filings import deadlines, jobs, tasks
+from filings import jobs, tasks
 from filings.models import Filing, FilingReminder, FilingState
 from partners.models import ChannelType, PartnerStatus
 from tests.factories import InvitationFactory, MembershipFactory
@@ -28,7 +29,7 @@ S = FilingState
 @pytest.fixture
 def termination(flow, alpha, partner):
     """A recorded termination of ``partner``, 10 days from today."""
-    day = deadlines.tenant_today(alpha) + timedelta(days=10)
+    day = periods.today(alpha) + timedelta(days=10)
     return flow.through(flow.termination(partner, on=day))
 
 
@@ -167,9 +168,7 @@ def test_it_flags_and_reminds_an_overdue_recording(flow, alpha, partner, clerk, 
     assert run_day(alpha, late, commit)["reminded"] == 1
     with tenant_context(alpha):
         assert Notification.objects.filter(recipient=clerk, title__contains="overdue").exists()
-        Filing.objects.filter(pk=filing.pk).update(
-            record_due=deadlines.tenant_today(alpha) - timedelta(days=1)
-        )
+        Filing.objects.filter(pk=filing.pk).update(record_due=periods.today(alpha) - timedelta(days=1))
     page = client_as(clerk).get("/t/alpha/filings/?overdue=true")
     assert [f.pk for f, _flags in page.context["rows"]] == [filing.pk]
     assert "Recording overdue" in page.content.decode()

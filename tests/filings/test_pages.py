@@ -237,3 +237,52 @@ def test_the_home_cards_and_the_sidebar_lead_to_the_filings_pages(role, card, ta
     assert client.get(target, follow=True).status_code == 200
     if role != Role.PARTNER_STAFF:
         assert 'data-testid="nav-filings"' in home
+
+
+# --- actions refused: the page again, the errors shown, the input kept -----------------------------
+
+
+def test_an_invalid_recording_note_is_shown_and_nothing_is_recorded(flow, alpha, partner, clerk, client_as):
+    filing = flow.through(flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR}), to="approved")
+    client = client_as(clerk)
+    data = form_data(client.get(f"/t/alpha/filings/{filing.pk}/"), "record-form", note="材料齐全\x00已归档")
+    response = client.post(f"/t/alpha/filings/{filing.pk}/record/", data)
+    assert response.status_code == 400
+    assert response.context["note_form"].errors["note"]
+    assert "材料齐全" in response.content.decode()  # what was typed is still there
+    filing = flow.reload(filing)
+    assert (filing.state, filing.record_number) == (S.APPROVED, "")
+
+
+def test_withdrawing_without_a_reason_says_why_and_keeps_the_form_open(
+    flow, alpha, partner, manager, client_as
+):
+    filing = flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR})
+    response = client_as(manager).post(f"/t/alpha/filings/{filing.pk}/withdraw/", {"reason": "  "})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Please say why." in text and "<details open>" in text
+    assert flow.reload(filing).state == S.DRAFT
+
+
+def test_a_refused_submission_says_why_on_the_page(flow, alpha, manager, client_as):
+    filing = flow.new(channel_type=ChannelType.EXCLUSIVE_STORE)  # seed 002's store attachments missing
+    response = client_as(manager).post(f"/t/alpha/filings/{filing.pk}/submit/")
+    assert response.status_code == 400
+    assert "The filing is not complete" in response.content.decode()
+    assert flow.reload(filing).state == S.DRAFT
+
+
+def test_a_second_clerk_recording_from_the_page_is_told_it_is_recorded_already(
+    flow, alpha, partner, clerk, client_as
+):
+    from tests.factories import MembershipFactory
+
+    filing = flow.through(flow.change(partner, {"channel_type": ChannelType.DISTRIBUTOR}), to="approved")
+    late = client_as(MembershipFactory(tenant=alpha, role=Role.CLERK).user)
+    page = late.get(f"/t/alpha/filings/{filing.pk}/")
+    flow.record(filing)  # the first clerk, meanwhile
+    response = late.post(f"/t/alpha/filings/{filing.pk}/record/", form_data(page, "record-form"))
+    assert response.status_code == 400
+    assert "Only approved filings can be recorded." in response.content.decode()  # no form shown: at the top
+    assert flow.reload(filing).record_seq == 1

@@ -139,6 +139,29 @@ def test_a_wrong_role_posting_a_step_gets_403_and_nothing_moves(pipeline, member
     assert pipeline.refresh(app).state == State.SUBMITTED
 
 
+def test_an_invalid_inline_form_shows_its_errors_and_keeps_the_input(pipeline, people, client_as):
+    app = pipeline.to(State.SUBMITTED)
+    client = client_as(people.manager)
+    refused = client.post(f"{BOARD}applications/{app.pk}/start-review/", {"comment": "先核对执照\x00"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'data-testid="start-review-form"' in body and "is-invalid" in body and "先核对执照" in body
+    assert pipeline.refresh(app).state == State.SUBMITTED  # nothing started with the comment dropped
+
+
+def test_a_refused_reassignment_shows_why_beside_the_field(pipeline, people, client_as):
+    app = pipeline.to(State.SITE_INSPECTION)
+    client = client_as(people.manager)
+    url = f"{BOARD}applications/{app.pk}/inspector/"
+    garbled = client.post(url, {"inspector": str(people.inspector.pk), "due_on": "2026-13-45"})
+    assert garbled.status_code == 400 and 'value="2026-13-45"' in garbled.content.decode()
+    past = (date.today() - timedelta(days=3)).isoformat()
+    late = client.post(url, {"inspector": str(people.inspector.pk), "due_on": past})
+    assert late.status_code == 400 and f'value="{past}"' in late.content.decode()
+    assert late.context["assign_form"].errors["due_on"]
+    assert pipeline.refresh(app).due_on == app.due_on
+
+
 def test_the_review_and_inspection_forms_as_a_browser_submits_them(pipeline, people, client_as, alpha):
     app = pipeline.to(State.UNDER_REVIEW)
     client = client_as(people.manager)

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from channelhub import workflow
 from channelhub.models import Activity, Invitation, Notification
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
@@ -199,6 +200,49 @@ def test_a_stale_copy_cannot_move_an_application_twice(pipeline, people, alpha):
         with pytest.raises(services.WrongState):
             services.start_review(stale, by=people.supervisor)
         assert Activity.objects.filter(object_id=app.pk, verb="onboarding.start_review").count() == 1
+
+
+def test_two_reviewers_starting_the_same_review_one_wins_and_the_other_is_told_who(pipeline, people, alpha):
+    app = pipeline.to(State.SUBMITTED)
+    first, second = pipeline.refresh(app), pipeline.refresh(app)  # two people opened the page
+    with tenant_context(alpha):
+        services.start_review(first, by=people.manager)
+        with pytest.raises(workflow.AlreadyChanged) as late:
+            services.start_review(second, by=people.supervisor)
+        assert Activity.objects.filter(object_id=app.pk, verb="onboarding.start_review").count() == 1
+    assert people.manager.display_name in late.value.messages[0]
+    assert (late.value.actor, second.state) == (people.manager, State.UNDER_REVIEW)  # reloaded
+    assert pipeline.refresh(app).state == State.UNDER_REVIEW
+
+
+def test_the_runner_stamps_the_time_in_state_the_closing_and_the_step_deadline(pipeline, people, alpha):
+    app = pipeline.to(State.SITE_INSPECTION)
+    assert app.due_on is not None and app.closed_at is None
+    since = app.state_changed_at
+    moved = pipeline.refresh(pipeline.step(app, State.EVALUATION))
+    assert moved.state_changed_at > since and moved.due_on is None  # the inspection's deadline went with it
+    with tenant_context(alpha):
+        services.reject(moved, by=people.manager, reason="区域已饱和")
+    assert pipeline.refresh(moved).closed_at is not None
+
+
+def test_the_partner_is_made_by_the_registry_and_remembers_the_application(pipeline, alpha):
+    app = pipeline.to(State.ACTIVE)
+    with tenant_context(alpha):
+        partner = Partner.objects.get(pk=app.partner_id)
+        assert (partner.status, partner.admission_reference) == ("active", app.reference)
+        assert Activity.objects.filter(object_id=partner.pk, verb="partner.created").exists()
+
+
+def test_countersigning_a_credit_code_already_in_the_registry_is_refused(pipeline, people, alpha):
+    app = pipeline.to(State.CONTRACT_SIGNED)
+    with tenant_context(alpha):
+        from tests.factories import PartnerFactory
+
+        PartnerFactory(tenant=alpha, credit_code=app.credit_code)  # registered meanwhile, by hand
+        with pytest.raises(ValidationError, match="already exists|已存在"):
+            services.countersign(app, by=people.supervisor)
+    assert pipeline.refresh(app).state == State.CONTRACT_SIGNED
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     """load_demo() loads the registry too; what it created, as load_partner_demo() counts it."""
-    with mock.patch("channelhub.demo.load_partner_demo_for", return_value={}):
+    with mock.patch("partners.demo.load_partner_demo_for", return_value={}):
         load_demo()
     return load_partner_demo()
 
@@ -58,7 +58,7 @@ def test_load_demo_loads_the_registry(db):
 
 
 def test_it_writes_in_bulk(db):
-    with mock.patch("channelhub.demo.load_partner_demo_for", return_value={}):
+    with mock.patch("partners.demo.load_partner_demo_for", return_value={}):
         load_demo()
     with CaptureQueriesContext(connection) as captured:
         load_partner_demo()

@@ -132,6 +132,17 @@ def test_it_exports_the_filtered_list_to_excel(registry, manager, client_as):
     assert rows[1][7] == "浙江省 / 宁波市"  # the territory as a path
 
 
+def test_an_invalid_filter_is_shown_not_ignored(registry, manager, client_as):
+    client = client_as(manager)
+    response = client.get("/t/alpha/partners/?scope=all&channel_type=spaceship")
+    assert response.status_code == 400
+    assert response.context["filter"].form.errors["channel_type"]
+    assert 'data-testid="filter-errors"' in response.content.decode()
+    export = client.get("/t/alpha/partners/export.xlsx?scope=all&channel_type=spaceship")
+    assert export.status_code == 302  # nothing exported: back to the list, which says why
+    assert export["Location"].endswith("/t/alpha/partners/?scope=all&channel_type=spaceship")
+
+
 # --- query counts do not grow with the rows -------------------------------------------------
 
 
