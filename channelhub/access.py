@@ -75,6 +75,16 @@ def get_for_tenant_or_404(queryset: QuerySet, **lookup):
     return get_object_or_404(queryset.filter(tenant=tenant), **lookup)
 
 
+def as_seen_by(request, obj):
+    """A posted action form's ``seen_state`` (the state the page showed) noted on ``obj``, so the
+    runner names who changed it meanwhile (channelhub.workflow.as_seen); for access functions."""
+    from channelhub import workflow
+
+    if request.method == "POST":
+        workflow.as_seen(obj, request.POST.get(workflow.SEEN_STATE))
+    return obj
+
+
 def restrict_to_partner(request, queryset: QuerySet, field: str = "partner") -> QuerySet:
     """Partner users see only their own partner's rows."""
     membership = request.membership

@@ -42,6 +42,10 @@ and its service runs it::
 
 Services that must read or change more under the same lock first call ``lock(thing)``:
 the locked copy, with the same "already changed" check, to pass to ``transition()``.
+
+A web request loads the record afresh, so the state the user saw travels with the form: action
+forms carry ``{% seen_state thing %}`` and the app's access function passes it on with
+``as_seen(thing, request.POST.get(SEEN_STATE))``; the first lock compares with it.
 """
 
 from __future__ import annotations
@@ -136,15 +140,33 @@ def lock(instance, *, state_field: str | None = None):
     """
     field = _the_state_field(instance, state_field)
     model = type(instance)
+    # The state the user saw on their page (as_seen), else the copy's own; used once.
+    expected = instance.__dict__.pop(_SEEN, None) or getattr(instance, field.attname)
     # Through the scoped manager: another tenant's row is not there (DoesNotExist, a 404).
     manager = model._base_manager if get_current_tenant() is None else model._default_manager
     locked = manager.select_for_update().filter(pk=instance.pk, tenant_id=instance.tenant_id).first()
     if locked is None:
         raise model.DoesNotExist(f"no {model.__name__} {instance.pk} in the active tenant")
-    if getattr(locked, field.attname) != getattr(instance, field.attname):
+    if getattr(locked, field.attname) != expected:
         _reload(instance)
         raise _already_changed(instance)
     return locked
+
+
+SEEN_STATE = "seen_state"  # the hidden field of action forms ({% seen_state obj %})
+_SEEN = "_workflow_seen_state"
+
+
+def as_seen(instance, state: str | None):
+    """Note the state the user saw when the page was drawn (an action form's hidden
+    ``seen_state``): a web request loads the record afresh, so without this a change made
+    since they opened the page would read as "not possible" instead of "X changed this a
+    moment ago". A missing or unknown value changes nothing. Returns the instance."""
+    if state and _has_one_state_field(instance):
+        field = _the_state_field(instance, None)
+        if state in {value for value, _label in field.flatchoices}:
+            instance.__dict__[_SEEN] = state
+    return instance
 
 
 def transition(
@@ -294,7 +316,9 @@ __all__ = [
     "BY_JOB",
     "BY_SYSTEM",
     "AlreadyChanged",
+    "SEEN_STATE",
     "WrongState",
+    "as_seen",
     "lock",
     "may",
     "transition",

@@ -7,7 +7,7 @@ partner's filings and registrations.
 from django.db.models import Q
 
 from channelhub import roles
-from channelhub.access import get_for_tenant_or_404, restrict_to_partner
+from channelhub.access import as_seen_by, get_for_tenant_or_404, restrict_to_partner
 from filings.models import CustomerRegistration, Filing, FilingState
 from filings.models.filing import may_file
 
@@ -26,7 +26,7 @@ def filings_for(request):
 
 
 def get_filing_for_user(request, pk) -> Filing:
-    return get_for_tenant_or_404(filings_for(request), pk=pk)
+    return as_seen_by(request, get_for_tenant_or_404(filings_for(request), pk=pk))
 
 
 def registrations_for(request):
@@ -36,7 +36,7 @@ def registrations_for(request):
 
 
 def get_registration_for_user(request, pk) -> CustomerRegistration:
-    return get_for_tenant_or_404(registrations_for(request), pk=pk)
+    return as_seen_by(request, get_for_tenant_or_404(registrations_for(request), pk=pk))
 
 
 def may_view_filing(request, filing: Filing) -> bool:

@@ -4,7 +4,7 @@ Outsiders, another partner's users and missing rows all get the same 404.
 """
 
 from channelhub import roles
-from channelhub.access import get_for_tenant_or_404, restrict_to_partner
+from channelhub.access import as_seen_by, get_for_tenant_or_404, restrict_to_partner
 from partners.models import Partner, PartnerImport
 
 PARTNER_RELATED = ("tier", "region__parent__parent", "owner")
@@ -16,7 +16,9 @@ def visible_partners(request):
 
 
 def get_partner_for_user(request, pk, *, related=PARTNER_RELATED) -> Partner:
-    return get_for_tenant_or_404(visible_partners(request).select_related(*related), pk=pk)
+    return as_seen_by(
+        request, get_for_tenant_or_404(visible_partners(request).select_related(*related), pk=pk)
+    )
 
 
 def get_import_for_user(request, pk) -> PartnerImport:

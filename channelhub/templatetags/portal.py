@@ -44,3 +44,20 @@ def state_label(activity, code):
     from channelhub.audit import state_label as label
 
     return label(activity, code)
+
+
+@register.simple_tag
+def seen_state(obj):
+    """``{% seen_state partner %}`` inside an action form: the state shown on the page, so the
+    runner can tell the user who changed it meanwhile (channelhub.workflow.as_seen)."""
+    from django.utils.html import format_html
+    from django_fsm import FSMFieldMixin
+
+    from channelhub.workflow import SEEN_STATE
+
+    fields = [f for f in obj._meta.concrete_fields if isinstance(f, FSMFieldMixin)]
+    if len(fields) != 1:
+        return ""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', SEEN_STATE, getattr(obj, fields[0].attname)
+    )

@@ -3,15 +3,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from channelhub.access import get_for_tenant_or_404
+from channelhub.access import as_seen_by, get_for_tenant_or_404
 from channelhub.forms import add_service_errors
 from onboarding.models import Application
 
 
 def get_application(request, pk) -> Application:
     """The application of this tenant (404 for another tenant's or a missing id)."""
-    return get_for_tenant_or_404(
-        Application.objects.select_related("campaign", "owner", "inspector", "partner"), pk=pk
+    return as_seen_by(
+        request,
+        get_for_tenant_or_404(
+            Application.objects.select_related("campaign", "owner", "inspector", "partner"), pk=pk
+        ),
     )
 
 

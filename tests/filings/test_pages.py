@@ -284,5 +284,11 @@ def test_a_second_clerk_recording_from_the_page_is_told_it_is_recorded_already(
     flow.record(filing)  # the first clerk, meanwhile
     response = late.post(f"/t/alpha/filings/{filing.pk}/record/", form_data(page, "record-form"))
     assert response.status_code == 400
-    assert "Only approved filings can be recorded." in response.content.decode()  # no form shown: at the top
+    # The page was drawn while approved (its form says so): the refusal names who recorded it.
+    text = response.content.decode()
+    assert clerk.display_name in text and ("刚刚" in text or "a moment ago" in text)  # at the top
     assert flow.reload(filing).record_seq == 1
+    # A post without the page's note of the state (an old page, a script): the state refusal.
+    response = late.post(f"/t/alpha/filings/{filing.pk}/record/", {"note": ""})
+    assert response.status_code == 400
+    assert "Only approved filings can be recorded." in response.content.decode()

@@ -266,3 +266,23 @@ def test_the_admin_configures_the_pipeline(people, client_as, member, alpha):
 def test_the_home_page_links_to_the_pipeline(people, client_as):
     body = client_as(people.manager).get("/t/alpha/").content.decode()
     assert 'href="/t/alpha/onboarding/"' in body and 'data-testid="nav-onboarding"' in body
+
+
+def test_a_reviewer_whose_page_is_out_of_date_is_told_who_started_the_review(
+    pipeline, people, client_as, alpha
+):
+    from channelhub.tenancy import tenant_context
+    from onboarding import services
+    from tests.channelhub.pages import form_data
+
+    app = pipeline.submit()
+    page = client_as(people.supervisor).get(f"{BOARD}applications/{app.pk}/")  # drawn while submitted
+    with tenant_context(alpha):
+        services.start_review(pipeline.refresh(app), by=people.manager)
+    response = client_as(people.supervisor).post(
+        f"{BOARD}applications/{app.pk}/start-review/", form_data(page, "start-review-form")
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert people.manager.display_name in text and ("刚刚" in text or "a moment ago" in text)
+    assert pipeline.refresh(app).owner == people.manager

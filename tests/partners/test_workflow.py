@@ -131,3 +131,28 @@ def test_create_by_admission_refuses_an_owner_who_is_no_channel_manager(alpha, m
     with tenant_context(alpha), pytest.raises(ValidationError) as problem:
         services.create_by_admission(data=admission_data(owner=finance), by=finance, reference="RW202600005")
     assert "owner" in problem.value.message_dict
+
+
+def test_a_page_drawn_before_someone_else_acted_names_them(alpha, member, client_as):
+    from django.utils.translation import gettext as _
+
+    from tests.channelhub.pages import form_data
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory(tenant=alpha)
+    manager, supervisor = member(Role.CHANNEL_MANAGER), member(Role.CHANNEL_SUPERVISOR)
+    path = f"/t/alpha/partners/{partner.pk}/suspend/"
+    page = client_as(manager).get(path)  # drawn while active
+    assert 'name="seen_state" value="active"' in page.content.decode()
+    with tenant_context(alpha):
+        services.suspend_partner(Partner.objects.get(pk=partner.pk), reason="主管暂停", by=supervisor)
+    response = client_as(manager).post(path, form_data(page, "status-form", reason="经理暂停"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert supervisor.display_name in text and ("刚刚" in text or "a moment ago" in text)
+    assert _("Suspended") in text  # the page shows the partner as it is now
+    with tenant_context(alpha):
+        assert Partner.objects.get(pk=partner.pk).status_reason == "主管暂停"
+    # A form without the note (an old page, a script) still gets the state refusal.
+    response = client_as(manager).post(path, {"reason": "再来"})
+    assert response.status_code == 400 and supervisor.display_name not in response.content.decode()
