@@ -41,4 +41,4 @@ RUN export DJANGO_SECRET_KEY=build-time-dummy-secret-not-used-at-run-time \
 
 USER channelhub
 EXPOSE 8000
-CMD ["gunicorn", "channelhub.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "channelhub.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -3,13 +3,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from channelhub.admin_base import ReadOnlyAdminMixin, TenantOwnedAdmin
+from channelhub.forms import LockoutAdminAuthenticationForm
 from channelhub.models import (
     Activity,
     ApprovalLink,
     ApprovalRequest,
     ApprovalStep,
     Comment,
-    FailedLogin,
     Invitation,
     Membership,
     Notification,
@@ -19,6 +19,10 @@ from channelhub.models import (
     Tenant,
     User,
 )
+
+# The admin's log-in counts against the same (address, IP) pairs and IP limits as the portal's
+# (django-axes) and says "too many attempts" in the same words.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 @admin.register(Tenant)
@@ -73,12 +77,6 @@ class InvitationAdmin(TenantOwnedAdmin):
     search_fields = ("email",)
     readonly_fields = ("token_hash", "invited_by", "accepted_by", "accepted_at", "created_at")
     raw_id_fields = ("partner",)
-
-
-@admin.register(FailedLogin)
-class FailedLoginAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("email", "ip_address", "attempted_at")
-    search_fields = ("email",)
 
 
 @admin.register(Activity)

@@ -85,6 +85,11 @@ class NotAnApprover(Exception):
     pass
 
 
+class SubjectChanged(Exception):
+    """The subject changed after the link was sent: the link's decision would be about
+    something the approver has not seen."""
+
+
 @dataclass(frozen=True)
 class Approver:
     """A step's approver: a named user, or every active member holding a role."""
@@ -234,7 +239,8 @@ def decide(
     link: ApprovalLink | None = None,
 ) -> ApprovalRequest:
     """Record ``by``'s decision on the current step; complete the request when it is the last
-    step or not an approval. Raises AlreadyDecided, NotAnApprover or ValidationError."""
+    step or not an approval. Raises AlreadyDecided, NotAnApprover or ValidationError, and for
+    a decision by ``link`` SubjectChanged (checked after the row lock, not only on opening)."""
     if decision not in Decision.values:
         raise ValidationError(_("Unknown decision."))
     if decision in (Decision.REJECT, Decision.RETURN) and not comment.strip():
@@ -248,8 +254,17 @@ def decide(
         if link is not None:
             if link.step_id != step.pk or link.used_at is not None:
                 raise AlreadyDecided(_last_decided_step(locked), locked)
+            # As stored now: revoked (revoke_links_of) since it was opened?
+            if ApprovalLink.objects.filter(pk=link.pk, used_at__isnull=False).exists():
+                raise NotAnApprover()
         if not may_decide(step, by):
             raise NotAnApprover()
+        if link is not None:
+            # The subject as stored now, under the lock: an edit between opening the link and
+            # posting the decision makes the link stale, as an edit before opening it does.
+            subject = locked.subject
+            if subject is None or get_action(locked.action).version(subject) != link.subject_version:
+                raise SubjectChanged()
         now = timezone.now()
         ApprovalStep.objects.filter(pk=step.pk, decision="").update(
             decision=decision, decided_by=by, decided_at=now, comment=comment, via=via
@@ -370,7 +385,9 @@ def open_link(token: str, *, user=None) -> ApprovalLink:
         if request.status != ApprovalStatus.PENDING or link.step.decision:
             raise LinkProblem("decided", link, AlreadyDecided(_last_decided_step(request), request))
         if link.used_at is not None:
-            raise LinkProblem("used", link)
+            # Killed while its step still waits, without this approver's decision: only
+            # revoke_links_of() does that (they left, or their role changed).
+            raise LinkProblem("revoked", link)
         if link.expires_at <= timezone.now():
             raise LinkProblem("expired", link)
         if not may_decide(link.step, link.approver):
@@ -399,6 +416,8 @@ def decide_by_link(token: str, *, decision: str, comment: str = "", user=None) -
             raise LinkProblem("decided", link, decided) from None
         except NotAnApprover:
             raise LinkProblem("revoked", link) from None
+        except SubjectChanged:
+            raise LinkProblem("changed", link) from None
         ApprovalLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
     return result
 

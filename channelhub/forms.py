@@ -1,52 +1,58 @@
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channelhub.models import FailedLogin, Membership
+from channelhub import lockout
+from channelhub.models import Membership
 from channelhub.roles import PARTNER_ROLES, Role
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's IP address, the same one the log-in lock-out uses (proxy-aware, see lockout.py)."""
+    return lockout.client_ip(request) if request is not None else None
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """Log-in that refuses an address after repeated failures within a window."""
+class LockoutMixin:
+    """Says "too many attempts" when django-axes refused the attempt or this one reached a limit.
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("The e-mail address or password is not correct."),
-        "locked_out": _("Too many failed attempts for this account. Try again in %(minutes)s minutes."),
-    }
+    The counting is axes' (channelhub/lockout.py); the text is the same whether the address has
+    an account or not, right or wrong password, and whether the pair or the IP is locked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "locked_out": _("Too many failed log-in attempts. Try again in %(minutes)s minutes."),
+        }
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         if email:
             self.cleaned_data["username"] = email
-            window_start = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-            recent = FailedLogin.objects.filter(email=email, attempted_at__gte=window_start).order_by(
-                "attempted_at"
-            )
-            if recent.count() >= settings.LOGIN_FAILURE_LIMIT:
-                oldest = recent.first().attempted_at
-                remaining = oldest + timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES) - timezone.now()
-                minutes = max(1, int(remaining.total_seconds() // 60) + 1)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.request is not None and getattr(self.request, "axes_locked_out", False):
+                minutes = lockout.minutes_left(self.request, {"username": email})
                 raise forms.ValidationError(
                     self.error_messages["locked_out"], code="locked_out", params={"minutes": minutes}
-                )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if email:
-                FailedLogin.objects.create(email=email, ip_address=client_ip(self.request))
+                ) from None
             raise
-        FailedLogin.objects.filter(email=email).delete()
-        return cleaned
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
+    """The portal's log-in (/accounts/login/)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The e-mail address or password is not correct."),
+    }
+
+
+class LockoutAdminAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    """The Django admin's log-in (/admin/login/): the same pairs and limits as the portal's."""
 
 
 def partner_model():

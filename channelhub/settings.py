@@ -6,6 +6,7 @@ results in the database, file e-mail, local private file storage.
 and cache. ``CHANNELHUB_ENV=production`` turns on the production hardening.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_filters",
     "django_tables2",
+    "axes",
     "channelhub",
     "partners",
     "filings",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "channelhub.middleware.TenantMiddleware",
     "channelhub.middleware.LanguageMiddleware",
+    # Last, as django-axes asks: it sees the response of a log-in that reached a limit.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "channelhub.urls"
@@ -161,6 +165,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "channelhub.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked (address, IP) pair or a throttled IP before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -170,15 +176,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (Django's recommendation) for new and changed passwords; a PBKDF2 hash still
+# verifies and is re-hashed with Argon2 at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal-entry"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Lock-out: this many failed log-ins for one e-mail address within the window
-# refuse further attempts until the window has passed.
+# Lock-out (django-axes, see docs/security.md): this many failed log-ins for one e-mail
+# address from one IP address lock that pair; this many from one IP address, whatever the
+# addresses, throttle the IP. Failures count until the window passes without one; a lock
+# lasts the window. A success clears the pair, a completed password reset the address.
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_IP = env.integer("LOGIN_FAILURE_LIMIT_PER_IP", 20)
 LOGIN_FAILURE_WINDOW_MINUTES = env.integer("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Proxies in front of the portal that append the client's address to X-Forwarded-For;
+# the client is the address the outermost of them saw (0: REMOTE_ADDR itself).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_HANDLER = "channelhub.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT  # the pair's; the IP's own limit is LOGIN_FAILURE_LIMIT_PER_IP
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_FAILURE_WINDOW_MINUTES)
+# A refused attempt during a lock does not restart it: the lock ends a window after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the field of the portal's and the admin's log-in forms
+AXES_USERNAME_CALLABLE = "channelhub.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "channelhub.lockout.client_ip"
+# The log-in page itself says "too many attempts" (the same for every address).
+AXES_LOCKOUT_CALLABLE = "channelhub.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failures only: successful log-ins are not kept
 INVITATION_VALID_DAYS = env.integer("INVITATION_VALID_DAYS", 7)
 
 GUARDIAN_RAISE_403 = False
@@ -265,8 +297,32 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens of sign-in-free links (approval, invitation, applicant status, password reset)
+    # never reach a log: channelhub/logging.py.
+    "filters": {"redact_tokens": {"()": "channelhub.logging.RedactTokens"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+        # Django's own django.server set-up (DEFAULT_LOGGING), plus the filter.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
+    },
 }

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from channelhub import roles
 from channelhub.access import as_seen_by, get_for_tenant_or_404, restrict_to_partner
+from channelhub.audit import timeline_for
 from filings.models import CustomerRegistration, Filing, FilingState
 from filings.models.filing import may_file
 
@@ -59,3 +60,28 @@ def may_edit_filing(request, filing: Filing) -> bool:
 def may_withdraw_filing(request, filing: Filing) -> bool:
     """Withdraw it while it waits: who files it, as the ``withdraw`` transition says."""
     return may_file(filing, request.membership)
+
+
+_PERSON_OF_ENTRY = {"activity": "actor_id", "comment": "author_id", "file": "uploaded_by_id"}
+
+
+def timeline_seen_by(request, subject) -> list:
+    """The record's timeline (channelhub.audit.timeline_for) as the viewer may read it: a partner
+    user reads the people of other partners as "another partner", never their names (partner B's
+    staff registering a customer that A holds writes an entry on A's registration)."""
+    entries = timeline_for(subject)
+    membership = request.membership
+    if membership is None or not membership.is_partner_user:
+        return entries
+    from channelhub.models import Membership
+
+    people = {getattr(entry.item, _PERSON_OF_ENTRY[entry.kind], None) for entry in entries} - {None}
+    others = set(
+        Membership.objects.filter(user_id__in=people, partner__isnull=False)
+        .exclude(partner_id=membership.partner_id)
+        .values_list("user_id", flat=True)
+    )
+    for entry in entries:
+        if getattr(entry.item, _PERSON_OF_ENTRY[entry.kind], None) in others:
+            entry.item.another_partner = True  # components/timeline.html names no one
+    return entries

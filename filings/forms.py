@@ -252,10 +252,14 @@ class FilingFilter(django_filters.FilterSet):
         model = Filing
         fields = []
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, membership, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
-        self.filters["partner"].queryset = Partner.objects.order_by("name")
+        if membership.is_partner_user:
+            # Only their own partner's filings: nothing to pick, and no other partner named.
+            del self.filters["partner"]
+        else:
+            self.filters["partner"].queryset = Partner.objects.order_by("name")
 
     def search(self, queryset, name, value):
         value = value.strip()

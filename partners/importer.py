@@ -4,9 +4,17 @@ A row is matched to an existing partner by its credit code (per tenant): a match
 **updated** with the file's non-empty cells, and left alone when they change nothing,
 so importing the same file twice creates no duplicates and changes nothing the second
 time. Any error in any row and nothing is saved.
+
+The file is read **once**, at upload: its cells are kept with the import
+(``PartnerImport.parsed``), and the preview and the confirmation check those against the
+database as it is then, without opening the workbook again. Reading is bounded: at most
+``MAX_ROWS`` rows below the header are read, empty ones included (a small file can hold
+millions of empty rows), and a workbook larger than ``MAX_UNPACKED_MB`` once unpacked is
+not opened at all; either is refused on the upload form.
 """
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -34,7 +42,8 @@ from partners.models import (
 from partners.services import overlap_in_tree, owner_choices, snapshot, territory_conflict
 from partners.validators import normalise_credit_code, validate_credit_code
 
-MAX_ROWS = 10_000
+MAX_ROWS = 10_000  # rows read below the header, empty rows included
+MAX_UNPACKED_MB = 50  # the workbook's parts once unpacked (10,000 full rows take a few MB)
 
 
 @dataclass(frozen=True)
@@ -146,32 +155,78 @@ class Preview:
 
 
 class FileProblem(Exception):
-    pass
+    """A problem with the file as a whole. Kept with the import as ``{"code": …, **params}``
+    and worded when shown, in the reader's language."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    @property
+    def message(self) -> str:
+        if self.code == "too_many_rows":
+            return _(
+                "The first sheet has more than %(max)s rows (empty rows count too). Delete the empty "
+                "rows below your data, or split the file."
+            ) % {"max": self.params["max"]}
+        if self.code == "too_large":
+            return _("The file is too large once unpacked (more than %(max)s MB); please split it.") % {
+                "max": self.params["max"]
+            }
+        if self.code == "empty":
+            return _("The first sheet is empty.")
+        if self.code == "missing_columns":
+            labels = [str(COLUMN_BY_KEY[key].label) for key in self.params["columns"]]
+            return _(
+                "These columns are missing from the first row: %(columns)s. Start from the template."
+            ) % {"columns": ", ".join(labels)}
+        return _("The file could not be read as an Excel workbook.")
+
+    def __str__(self) -> str:
+        return self.message
+
+    def as_json(self) -> dict:
+        return {"code": self.code, **self.params}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "FileProblem":
+        params = {key: value for key, value in data.items() if key != "code"}
+        return cls(data.get("code", ""), **params)
 
 
-def read_rows(data: bytes) -> list[Row]:
-    """The rows of the first sheet, keyed by column; raises FileProblem for the file as a whole."""
+class FileTooBig(FileProblem):
+    """Over a reading limit: refused at upload, nothing is kept."""
+
+
+def read_rows(data) -> list[Row]:
+    """The rows of the first sheet, keyed by column; raises FileProblem for the file as a whole.
+
+    Reads at most MAX_ROWS rows below the header, empty ones included, and raises FileTooBig
+    at the first row over it (or before opening a workbook too large once unpacked).
+    """
     from openpyxl import load_workbook
 
+    source = BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    _check_unpacked_size(source)
     try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(_("The file could not be read as an Excel workbook.")) from error
+        raise FileProblem("unreadable") from error
     try:
         sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header = next(iterator, None)
+        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         if header is None:
-            raise FileProblem(_("The first sheet is empty."))
+            raise FileProblem("empty")
         positions = _map_header(header)
+        width = max(positions.values()) + 1  # cells right of the last known column are not read
         rows = []
+        # Row numbers are Excel's: openpyxl yields the rows missing from the file as empty ones.
+        iterator = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
         for number, values in enumerate(iterator, start=2):
+            if number - 1 > MAX_ROWS:  # counted as read: an empty row costs as much as a full one
+                raise FileTooBig("too_many_rows", max=MAX_ROWS)
             if values is None or all(_blank(v) for v in values):
                 continue
-            if len(rows) >= MAX_ROWS:
-                raise FileProblem(
-                    _("The file has more than %(max)s rows; please split it.") % {"max": MAX_ROWS}
-                )
             cells = {
                 key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()
             }
@@ -179,6 +234,41 @@ def read_rows(data: bytes) -> list[Row]:
     finally:
         workbook.close()
     return rows
+
+
+def _check_unpacked_size(source) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_MB (a "zip bomb")."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise FileProblem("unreadable") from error
+    finally:
+        source.seek(0)
+    if size > MAX_UNPACKED_MB * 1024 * 1024:
+        raise FileTooBig("too_large", max=MAX_UNPACKED_MB)
+
+
+def parse(data) -> dict:
+    """Read the file once into what ``PartnerImport.parsed`` keeps: the cells of every row, or
+    the problem of the file as a whole. Raises FileTooBig (nothing is to be kept then)."""
+    try:
+        rows = read_rows(data)
+    except FileTooBig:
+        raise
+    except FileProblem as problem:
+        return {"problem": problem.as_json()}
+    columns = list(rows[0].cells) if rows else []
+    return {"columns": columns, "rows": [[row.number, [row.cells[key] for key in columns]] for row in rows]}
+
+
+def rows_of(parsed: dict) -> list[Row]:
+    """Fresh rows (no errors, no plan yet) from what ``parse`` kept."""
+    columns = parsed.get("columns", [])
+    return [
+        Row(number=number, cells=dict(zip(columns, values, strict=True)))
+        for number, values in parsed.get("rows", [])
+    ]
 
 
 def _map_header(header) -> dict[str, int]:
@@ -190,12 +280,9 @@ def _map_header(header) -> dict[str, int]:
             if title and title in accepted and key not in positions:
                 positions[key] = index
                 break
-    missing = [str(column.label) for column in COLUMNS if column.required and column.key not in positions]
+    missing = [column.key for column in COLUMNS if column.required and column.key not in positions]
     if missing:
-        raise FileProblem(
-            _("These columns are missing from the first row: %(columns)s. Start from the template.")
-            % {"columns": ", ".join(missing)}
-        )
+        raise FileProblem("missing_columns", columns=missing)
     return positions
 
 
@@ -441,21 +528,31 @@ def _check_territory(row: Row, partner: Partner, context: Context) -> None:
 
 
 def preview_of(partner_import: PartnerImport) -> Preview:
-    """Read the stored file again and check every row against the database as it is now."""
-    with partner_import.file.file.open("rb") as handle:
-        data = handle.read()
-    try:
-        rows = read_rows(data)
-    except FileProblem as problem:
-        return Preview(rows=[], problems=[str(problem)])
-    return check(rows)
+    """Check the rows read at upload against the database as it is now (the file is not read again)."""
+    parsed = partner_import.parsed
+    if parsed is None:  # uploaded before the rows were kept: read the stored file this once
+        with partner_import.file.file.open("rb") as handle:
+            data = handle.read()
+        try:
+            parsed = parse(data)
+        except FileTooBig as problem:
+            parsed = {"problem": problem.as_json()}
+        PartnerImport.objects.filter(pk=partner_import.pk).update(parsed=parsed)
+        partner_import.parsed = parsed
+    if parsed.get("problem"):
+        return Preview(rows=[], problems=[FileProblem.from_json(parsed["problem"]).message])
+    return check(rows_of(parsed))
 
 
 def start_import(*, uploaded, by) -> PartnerImport:
-    """Keep the (already validated) upload in private storage and return the import to preview."""
+    """Read the (already validated) upload once, keep it in private storage with its rows, and
+    return the import to preview. Raises FileTooBig (nothing is kept) over a reading limit."""
     roles.require(by, "partners.import")
+    uploaded.seek(0)
+    parsed = parse(uploaded.read())
+    uploaded.seek(0)
     with transaction.atomic():
-        partner_import = PartnerImport.objects.create(created_by=by)
+        partner_import = PartnerImport.objects.create(created_by=by, parsed=parsed)
         partner_import.file = files.store_file(partner_import, uploaded, kind="partner_import", by=by)
         partner_import.save(update_fields=["file"])
     return partner_import
@@ -468,7 +565,7 @@ class ImportRefused(Exception):
 
 
 def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
-    """Check the stored file again and apply every row, or nothing when any row has an error."""
+    """Check the kept rows again and apply every row, or nothing when any row has an error."""
     roles.require(by, "partners.import", partner_import.tenant_id)
     with transaction.atomic():
         locked = PartnerImport.objects.select_for_update().get(pk=partner_import.pk)
@@ -500,6 +597,7 @@ def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
         locked.created_count = counts["create"]
         locked.updated_count = counts["update"]
         locked.unchanged_count = counts["unchanged"]
+        locked.parsed = None  # done with: the counts, the activity and the file remain
         locked.save()
     return locked
 

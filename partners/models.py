@@ -429,8 +429,10 @@ class ImportStatus(models.TextChoices):
 class PartnerImport(TenantOwnedModel):
     """One uploaded Excel file of partners: checked and previewed, then confirmed.
 
-    The file stays in private storage (a StoredFile whose subject is this import)
-    between the preview and the confirmation, and is checked again on confirmation.
+    The file stays in private storage (a StoredFile whose subject is this import). It is
+    read once, at upload: ``parsed`` keeps its rows' cells (or the problem of the file as a
+    whole) until the import is completed, and the preview and the confirmation check those
+    against the database as it is then, without reading the workbook again.
     """
 
     file = models.ForeignKey(
@@ -455,6 +457,9 @@ class PartnerImport(TenantOwnedModel):
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    # {"columns": [key, …], "rows": [[Excel row number, [cell, …]], …]} or {"problem": {…}};
+    # None once completed (or for an import uploaded before this was kept: read on first use).
+    parsed = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("partner import")

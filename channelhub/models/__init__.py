@@ -1,4 +1,4 @@
-from channelhub.models.accounts import FailedLogin, Invitation, Membership, Tenant, User, UserManager
+from channelhub.models.accounts import Invitation, Membership, Tenant, User, UserManager
 from channelhub.models.approvals import ApprovalLink, ApprovalRequest, ApprovalStep
 from channelhub.models.audit import Activity, Comment
 from channelhub.models.files import StoredFile
@@ -10,7 +10,6 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "Comment",
-    "FailedLogin",
     "Invitation",
     "Membership",
     "Notification",

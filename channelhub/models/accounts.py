@@ -212,18 +212,3 @@ class Invitation(TenantOwnedModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
-
-
-class FailedLogin(models.Model):
-    """One failed log-in attempt; recent rows for an address lock it out (see accounts)."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("failed log-in")
-        verbose_name_plural = _("failed log-ins")
-
-    def __str__(self):
-        return f"{self.email} @ {self.attempted_at:%Y-%m-%d %H:%M}"

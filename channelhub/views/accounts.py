@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.i18n import set_language as django_set_language
 
-from channelhub import services
+from channelhub import lockout, services
 from channelhub.access import public_view
 from channelhub.forms import AcceptInvitationForm, LockoutAuthenticationForm
 
@@ -26,7 +26,18 @@ password_reset = public_view(
     )
 )
 password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())
-password_reset_confirm = public_view(auth_views.PasswordResetConfirmView.as_view())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever can read the address's mail has chosen a new password: every lock on the
+        # address ends, from any IP (the old password an attacker was guessing is gone).
+        lockout.lift(form.user.get_username())
+        return response
+
+
+password_reset_confirm = public_view(PasswordResetConfirmView.as_view())
 password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_view())
 set_language = public_view(django_set_language)
 

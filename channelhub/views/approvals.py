@@ -132,7 +132,9 @@ LINK_PAGES = {
     "revoked": (
         403,
         gettext_lazy(
-            "You can no longer decide this request (your access or role has changed). Ask the requester."
+            "This link has been revoked: you can no longer decide this request with it (you left the "
+            "workspace, your role changed, or you made the request yourself). If you still have access, "
+            "open the request in ChannelHub."
         ),
     ),
     "decided": (409, None),

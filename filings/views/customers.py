@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 
 from channelhub import periods, roles
 from channelhub.access import tenant_view
-from channelhub.audit import timeline_for
 from channelhub.forms import add_service_errors
 from filings import customers
-from filings.access import get_registration_for_user, registrations_for
+from filings.access import get_registration_for_user, registrations_for, timeline_seen_by
 from filings.forms import CustomerFilter, CustomerRegistrationForm, OrderForm, ReasonForm, ResolveForm
 from filings.models import CustomerRegistration, CustomerStatus
 
@@ -89,7 +88,7 @@ def customer_detail(request, pk, *, forms=None, status=200):
         "order_form": forms.get("order") or OrderForm(initial={"on": periods.today()}),
         "release_form": forms.get("release") or ReasonForm(),
         "resolve_form": forms.get("resolve") or ResolveForm(),
-        "timeline": timeline_for(registration),
+        "timeline": timeline_seen_by(request, registration),
         "today": periods.today(),
         # What an action was refused for, beyond its fields: shown at the top, whichever form it was.
         "refused": [error for form in forms.values() for error in form.non_field_errors()],

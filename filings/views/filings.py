@@ -15,11 +15,16 @@ from django.views.decorators.http import require_POST
 
 from channelhub import approvals, periods, roles
 from channelhub.access import get_for_tenant_or_404, tenant_view
-from channelhub.audit import timeline_for
 from channelhub.files import files_of
 from channelhub.forms import add_service_errors
 from filings import checks, partner_fields, presenters, services
-from filings.access import get_filing_for_user, may_edit_filing, may_view_filing, may_withdraw_filing
+from filings.access import (
+    get_filing_for_user,
+    may_edit_filing,
+    may_view_filing,
+    may_withdraw_filing,
+    timeline_seen_by,
+)
 from filings.forms import (
     AttachmentForm,
     ChangeFilingForm,
@@ -209,7 +214,7 @@ def detail(request, pk, *, forms=None, status=200):
         "attachments": [(r, [f for f in files if f.kind == r.code]) for r in requirements],
         "other_files": [f for f in files if f.kind not in required_codes],
         "approval": approvals.latest_request(filing),
-        "timeline": timeline_for(filing),
+        "timeline": timeline_seen_by(request, filing),
         "editable": editable,
         "may_submit": editable,
         "may_withdraw": filing.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED)

@@ -1,6 +1,5 @@
 """The filing register (备案台账): search, filter, page, export to Excel; a filing's record as PDF."""
 
-import tablib
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,13 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from channelhub import approvals, periods
+from channelhub import approvals, exports, periods
 from channelhub.access import tenant_view
-from channelhub.audit import timeline_for
 from channelhub.documents import render_pdf
 from channelhub.files import files_of
 from filings import checks, partner_fields, presenters, services
-from filings.access import filings_for, get_filing_for_user, may_view_filing
+from filings.access import filings_for, get_filing_for_user, may_view_filing, timeline_seen_by
 from filings.forms import FilingFilter
 from filings.models import Filing, FilingState
 
@@ -25,7 +23,10 @@ S = FilingState
 def _filtered(request):
     today = periods.today()
     queryset = filings_for(request).order_by("-record_year", "-record_seq", "-created_at", "-pk")
-    return FilingFilter(request.GET or None, queryset=queryset, today=today), today
+    filterset = FilingFilter(
+        request.GET or None, queryset=queryset, today=today, membership=request.membership
+    )
+    return filterset, today
 
 
 def _query_without_page(request) -> str:
@@ -92,60 +93,54 @@ def _local(moment) -> str:
 
 @tenant_view("filings.export")
 def export(request):
-    """The register as it is filtered, as an Excel workbook (tablib → openpyxl)."""
+    """The register as it is filtered, as an Excel workbook (channelhub.exports)."""
     filterset, today = _filtered(request)
     soon = services.get_settings().remind_days_before
-    data = tablib.Dataset(
-        headers=[
-            _("Record number"),
-            _("Kind"),
-            _("Partner / new channel"),
-            _("Status"),
-            _("Filed by"),
-            _("Submitted at"),
-            _("Valid until"),
-            _("Approved by"),
-            _("Approved at"),
-            _("Recorded by"),
-            _("Recorded at"),
-            _("Effective at"),
-            _("Reason / basic situation"),
-            _("Changes"),
-            _("Flags"),
-        ],
-        title=_("Filing register")[:31],
-    )
+    headers = [
+        _("Record number"),
+        _("Kind"),
+        _("Partner / new channel"),
+        _("Status"),
+        _("Filed by"),
+        _("Submitted at"),
+        _("Valid until"),
+        _("Approved by"),
+        _("Approved at"),
+        _("Recorded by"),
+        _("Recorded at"),
+        _("Effective at"),
+        _("Reason / basic situation"),
+        _("Changes"),
+        _("Flags"),
+    ]
     filings = list(filterset.qs)
     names = partner_fields.display_cache(filings)  # territory, tier: one query each, not one a row
-    for filing in filings:
-        data.append(
-            [
-                filing.record_number or f"#{filing.pk}",
-                filing.get_kind_display(),
-                filing.subject_name,
-                filing.get_state_display(),
-                filing.created_by.display_name,
-                _local(filing.submitted_at),
-                filing.valid_until.isoformat() if filing.valid_until else "",
-                filing.approved_by.display_name if filing.approved_by_id else "",
-                _local(filing.approved_at),
-                filing.recorded_by.display_name if filing.recorded_by_id else "",
-                _local(filing.recorded_at),
-                _local(filing.effective_at),
-                filing.reason or filing.basic_situation,
-                "; ".join(
-                    f"{label}: {old} → {new}" for _n, label, old, new in presenters.diff(filing, names)
-                ),
-                ", ".join(_flags(filing, today, soon)),
-            ]
-        )
-    response = HttpResponse(
-        data.export("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = (
+        [
+            filing.record_number or f"#{filing.pk}",
+            filing.get_kind_display(),
+            filing.subject_name,
+            filing.get_state_display(),
+            filing.created_by.display_name,
+            _local(filing.submitted_at),
+            filing.valid_until.isoformat() if filing.valid_until else "",
+            filing.approved_by.display_name if filing.approved_by_id else "",
+            _local(filing.approved_at),
+            filing.recorded_by.display_name if filing.recorded_by_id else "",
+            _local(filing.recorded_at),
+            _local(filing.effective_at),
+            filing.reason or filing.basic_situation,
+            "; ".join(f"{label}: {old} → {new}" for _n, label, old, new in presenters.diff(filing, names)),
+            ", ".join(_flags(filing, today, soon)),
+        ]
+        for filing in filings
     )
-    stamp = today.strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="filing-register-{stamp}.xlsx"'
-    return response
+    return exports.xlsx_response(
+        headers=headers,
+        rows=rows,
+        title=_("Filing register"),
+        filename=f"filing-register-{today:%Y%m%d}.xlsx",
+    )
 
 
 @tenant_view("filings.view", model=Filing)
@@ -163,7 +158,7 @@ def record_pdf(request, pk):
         "files": list(files_of(filing)),
         "requirements": checks.required_attachments(filing),
         "steps": list(approval.steps.select_related("decided_by")) if approval else [],
-        "timeline": [e for e in timeline_for(filing) if e.kind == "activity"],
+        "timeline": [e for e in timeline_seen_by(request, filing) if e.kind == "activity"],
         "printed_at": timezone.now(),
         "printed_by": request.user,
     }

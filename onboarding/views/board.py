@@ -1,14 +1,11 @@
 """The pipeline board: applications by status with counts and ageing, filters, Excel export."""
 
-from io import BytesIO
-
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import periods
+from channelhub import exports, periods
 from channelhub.access import tenant_view
 from channelhub.pagination import page_by_ids
 from onboarding.forms.staff import BoardFilterForm
@@ -142,8 +139,6 @@ EXPORT_COLUMNS = [
 @tenant_view("onboarding.view")
 def export(request):
     """The board's rows (all pages, same filters) as an Excel workbook."""
-    from openpyxl import Workbook
-
     _form, _filtered, rows, _state = _board_query(request)
     headers = {
         "reference": _("Reference"),
@@ -161,21 +156,17 @@ def export(request):
         "contact": _("Contact"),
         "submitted_at": _("Submitted at"),
     }
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Applications"))
-    sheet.append([str(headers[key]) for key, _getter in EXPORT_COLUMNS])
     now = timezone.now()
-    for app in (
+    applications = (
         rows.select_related("campaign", "owner").order_by("state_changed_at", "pk").iterator(chunk_size=2000)
-    ):
-        sheet.append(
-            [app.days_in_state(now) if getter is None else getter(app) for _key, getter in EXPORT_COLUMNS]
-        )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
-    return response
+    return exports.xlsx_response(
+        headers=[headers[key] for key, _getter in EXPORT_COLUMNS],
+        rows=(
+            [app.days_in_state(now) if getter is None else getter(app) for _key, getter in EXPORT_COLUMNS]
+            for app in applications
+        ),
+        title=_("Applications"),
+        filename=f"applications-{stamp}.xlsx",
+    )

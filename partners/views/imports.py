@@ -21,9 +21,13 @@ def import_upload(request):
         request.POST or None, request.FILES or None, max_mb=request.tenant.upload_limit_mb
     )
     if request.method == "POST" and form.is_valid():
-        partner_import = importer.start_import(uploaded=form.cleaned_data["file"], by=request.user)
-        return redirect("partners:import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
-    recent = PartnerImport.objects.select_related("file", "created_by", "completed_by")[:10]
+        try:
+            partner_import = importer.start_import(uploaded=form.cleaned_data["file"], by=request.user)
+        except importer.FileTooBig as problem:  # over a reading limit: nothing was kept
+            form.add_error("file", problem.message)
+        else:
+            return redirect("partners:import-preview", tenant_slug=request.tenant.slug, pk=partner_import.pk)
+    recent = PartnerImport.objects.select_related("file", "created_by", "completed_by").defer("parsed")[:10]
     return render(
         request,
         "partners/import_upload.html",

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from channelhub import audit, periods
+from channelhub import audit, exports, periods
 from channelhub.access import tenant_view
 from channelhub.documents import render_pdf
 from channelhub.forms import add_service_errors
@@ -118,38 +117,36 @@ def partner_export(request):
         _("Credit rating"),
         _("Created"),
     ]
-    dataset = tablib.Dataset(headers=headers, title=_("Partners")[:31])
     yes, no = _("yes"), _("no")
     zone = periods.zone()  # "created" as the tenant's calendar date
-    for partner in queryset.iterator(chunk_size=2000):
-        dataset.append(
-            [
-                partner.name,
-                partner.credit_code,
-                partner.legal_representative,
-                partner.registered_capital,
-                partner.address,
-                partner.get_channel_type_display(),
-                partner.tier.name if partner.tier_id else "",
-                partner.territory,
-                yes if partner.exclusive_territory else no,
-                partner.owner.display_name if partner.owner_id else "",
-                partner.get_status_display(),
-                partner.bank_name,
-                partner.bank_account_name,
-                partner.bank_account_number,
-                partner.credit_limit,
-                partner.credit_rating,
-                timezone.localtime(partner.created_at, zone).strftime("%Y-%m-%d"),
-            ]
-        )
-    response = HttpResponse(
-        dataset.export("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = (
+        [
+            partner.name,
+            partner.credit_code,
+            partner.legal_representative,
+            partner.registered_capital,
+            partner.address,
+            partner.get_channel_type_display(),
+            partner.tier.name if partner.tier_id else "",
+            partner.territory,
+            yes if partner.exclusive_territory else no,
+            partner.owner.display_name if partner.owner_id else "",
+            partner.get_status_display(),
+            partner.bank_name,
+            partner.bank_account_name,
+            partner.bank_account_number,
+            partner.credit_limit,
+            partner.credit_rating,
+            timezone.localtime(partner.created_at, zone).strftime("%Y-%m-%d"),
+        ]
+        for partner in queryset.iterator(chunk_size=2000)
     )
-    filename = f"{_('partners')}-{periods.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return exports.xlsx_response(
+        headers=headers,
+        rows=rows,
+        title=_("Partners"),
+        filename=f"{_('partners')}-{periods.today():%Y%m%d}.xlsx",
+    )
 
 
 # --- detail --------------------------------------------------------------------------------

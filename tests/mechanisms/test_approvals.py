@@ -3,16 +3,18 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from channelhub import approvals, audit
 from channelhub.approvals import AlreadyDecided, ApprovalAction, Approver
-from channelhub.models import Activity, ApprovalLink, ApprovalRequest, Notification
+from channelhub.models import Activity, ApprovalLink, ApprovalRequest, Membership, Notification
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
+from channelhub.views.approvals import LINK_PAGES
 from partners.models import Partner
 from tests.factories import MembershipFactory, PartnerFactory
 
@@ -341,3 +343,92 @@ def test_it_hides_a_request_from_members_who_are_not_involved(
     assert client_as(requester).get(f"/t/alpha/approvals/{request.pk}/").status_code == 200
     partner_user = member(Role.PARTNER_ADMIN)
     assert client_as(partner_user).get(f"/t/alpha/approvals/{request.pk}/").status_code == 403
+
+
+# --- revoked links, and the subject's version checked under the lock (issue 9) ---------------
+
+
+def english_client():
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.mark.parametrize("change", ["role", "deactivated"])
+def test_a_link_revoked_by_a_change_of_the_approver_says_revoked_not_used(
+    partner, requester, executive, member, client_as, change, django_capture_on_commit_callbacks
+):
+    open_request(partner, requester, [Approver(user=executive)], django_capture_on_commit_callbacks)
+    token = link_tokens()[0]
+    with tenant_context(partner.tenant):
+        membership = Membership.objects.get(user=executive)
+    form = {"role": Role.FINANCE, "is_active": "on"} if change == "role" else {"role": Role.EXECUTIVE}
+    admin = client_as(member(Role.TENANT_ADMIN))
+    assert admin.post(f"/t/alpha/members/{membership.pk}/", form).status_code == 302
+    with translation.override("en"):
+        revoked = str(LINK_PAGES["revoked"][1])
+        used = str(LINK_PAGES["used"][1])
+    for method in ("get", "post"):
+        page = getattr(english_client(), method)(
+            f"/approve/{token}/", {"decision": "approve"} if method == "post" else None
+        )
+        body = page.content.decode()
+        assert page.status_code == 403
+        assert 'data-problem="revoked"' in body
+        assert revoked in body and "revoked" in revoked
+        assert used not in body
+    with tenant_context(partner.tenant):
+        assert ApprovalRequest.objects.get().status == "pending"
+    assert flagged(partner) == 0
+
+
+def test_a_subject_changed_between_opening_the_link_and_deciding_is_refused(
+    partner, requester, executive, monkeypatch, django_capture_on_commit_callbacks
+):
+    open_request(partner, requester, [Approver(role=Role.EXECUTIVE)], django_capture_on_commit_callbacks)
+    token = link_tokens()[0]
+    original = approvals.open_link
+
+    def open_then_someone_edits(*args, **kwargs):
+        link = original(*args, **kwargs)  # valid when opened …
+        with tenant_context(partner.tenant):  # … then the partner is edited before the decision
+            Partner.objects.filter(pk=partner.pk).update(name="刚刚改名的公司")
+        return link
+
+    monkeypatch.setattr(approvals, "open_link", open_then_someone_edits)
+    with pytest.raises(approvals.LinkProblem) as problem:
+        approvals.decide_by_link(token, decision="approve", comment="同意")
+    assert problem.value.code == "changed"
+    with tenant_context(partner.tenant):
+        request = ApprovalRequest.objects.get()
+        assert request.status == "pending"
+        assert request.steps.get().decision == ""
+        assert ApprovalLink.objects.get().used_at is None
+        assert not Activity.objects.filter(verb__startswith="approval.approved").exists()
+    assert flagged(partner) == 0
+    monkeypatch.setattr(approvals, "open_link", original)
+    page = Client().get(f"/approve/{token}/")
+    assert page.status_code == 409
+    assert 'data-problem="changed"' in page.content.decode()
+
+
+def test_a_changed_subject_is_refused_through_the_link_page_too(
+    partner, requester, executive, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The page validated the link (and so did decide_by_link); the edit lands just before decide()."""
+    open_request(partner, requester, [Approver(role=Role.EXECUTIVE)], django_capture_on_commit_callbacks)
+    token = link_tokens()[0]
+    original = approvals.decide
+
+    def edited_first(*args, **kwargs):
+        with tenant_context(partner.tenant):
+            Partner.objects.filter(pk=partner.pk).update(name="刚刚改名的公司")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(approvals, "decide", edited_first)
+    response = Client().post(f"/approve/{token}/", {"decision": "approve", "comment": "同意"})
+    assert response.status_code == 409
+    assert 'data-problem="changed"' in response.content.decode()
+    with tenant_context(partner.tenant):
+        assert ApprovalRequest.objects.get().status == "pending"
+    assert flagged(partner) == 0

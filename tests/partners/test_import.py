@@ -3,12 +3,16 @@
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from channelhub.models import Activity, StoredFile
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
+from partners import importer
 from partners.models import ImportStatus, Partner, PartnerImport
 from tests.factories import MembershipFactory, credit_code
 
@@ -254,3 +258,126 @@ def test_exclusive_territories_are_checked_inside_the_file_and_against_the_regis
     assert set(errors) == {2, 4}  # over the registry's distributor; inside the file's exclusive agent
     assert partner.name in errors[2][0][1]
     assert "宁波独家代理有限公司" in errors[4][0][1]
+
+
+# --- reading limits, and the file read once (issue 9) ----------------------------------------
+
+
+def padded_workbook(rows, blank_rows: int) -> bytes:
+    """``rows`` then ``blank_rows`` empty rows that are really in the file (formatted, no value),
+    the way a sheet formatted far below its data, or a hostile one, stores them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    first = len(rows) + 2
+    for number in range(first, first + blank_rows):
+        sheet.cell(row=number, column=1).number_format = "@"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """How many rows openpyxl handed out while the workbook was read."""
+    counter = {"rows": 0}
+    original = ReadOnlyWorksheet.iter_rows
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            counter["rows"] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counting)
+    return counter
+
+
+def test_empty_rows_count_towards_the_row_limit_and_reading_stops_there(
+    alpha, manager, client_as, territory, gold, monkeypatch, rows_read
+):
+    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    data = padded_workbook(good_rows(manager), blank_rows=3000)
+    assert len(data) < 100_000  # a small file
+    response = upload(client_as(manager), data)
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["file"]
+    assert "100" in message
+    assert rows_read["rows"] <= 1 + 100 + 1  # the header, the limit, the row over it: not 3,004
+    assert not imports(alpha)  # nothing kept
+    with tenant_context(alpha):
+        assert not StoredFile.objects.exists()
+
+
+def test_a_file_exactly_at_the_row_limit_is_read(alpha, manager, client_as, territory, gold, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    client = client_as(manager)
+    preview_url = start(client, padded_workbook(good_rows(manager), blank_rows=100 - 3))
+    assert client.get(preview_url).context["counts"]["create"] == 3
+
+
+def test_a_workbook_too_large_once_unpacked_is_not_opened(alpha, manager, client_as, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_UNPACKED_MB", 0.001)  # 1 kB: every workbook is over it
+    opened = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(1))
+    response = upload(client_as(manager), workbook(good_rows(manager)))
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"]
+    assert not opened
+    assert not imports(alpha)
+
+
+def test_the_preview_and_the_confirmation_do_not_read_the_file_again(
+    alpha, manager, client_as, territory, gold, monkeypatch
+):
+    client = client_as(manager)
+    preview_url = start(client, workbook(good_rows(manager)))
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the workbook was read again")
+
+    monkeypatch.setattr(importer, "read_rows", no_reading)
+    monkeypatch.setattr("openpyxl.load_workbook", no_reading)
+    for _ in range(3):
+        page = client.get(preview_url)
+        assert page.status_code == 200
+        assert page.context["counts"] == {"create": 3, "update": 0, "unchanged": 0, "errors": 0}
+    before = count_partners(alpha)
+    assert client.post(preview_url).status_code == 302
+    assert count_partners(alpha) == before + 3
+    done = fresh(imports(alpha)[0])
+    assert (done.status, done.parsed) == (ImportStatus.COMPLETED, None)  # not kept once done
+
+
+def test_a_file_problem_is_kept_and_shown_in_the_readers_language(alpha, manager, client_as, monkeypatch):
+    client = client_as(manager)
+    preview_url = start(
+        client, workbook([["杭州测试", credit_code(700021)]], headers=["企业名称", "统一社会信用代码"])
+    )
+    assert fresh(imports(alpha)[0]).parsed == {
+        "problem": {"code": "missing_columns", "columns": ["channel_type"]}
+    }
+    monkeypatch.setattr(importer, "read_rows", lambda *a, **k: pytest.fail("read again"))
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        with translation.override(language):
+            label = str(importer.COLUMN_BY_KEY["channel_type"].label)
+        [problem] = client.get(preview_url).context["preview"].problems
+        assert label in problem
+
+
+def test_an_import_uploaded_before_its_rows_were_kept_is_read_once(
+    alpha, manager, client_as, territory, gold, monkeypatch
+):
+    client = client_as(manager)
+    preview_url = start(client, workbook(good_rows(manager)))
+    with tenant_context(alpha):
+        PartnerImport.objects.update(parsed=None)
+    calls = []
+    original = importer.read_rows
+    monkeypatch.setattr(importer, "read_rows", lambda data: calls.append(1) or original(data))
+    for _ in range(2):
+        assert client.get(preview_url).context["counts"]["create"] == 3
+    assert len(calls) == 1
+    assert fresh(imports(alpha)[0]).parsed["columns"]
