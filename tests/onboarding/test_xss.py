@@ -102,6 +102,18 @@ def test_the_field_component_escapes_help_text_but_keeps_markup_built_safely(set
     assert SCRIPT not in typed and ESCAPED[0] in typed
     built = render_to_string("components/field.html", {"field": form["password"]})
     assert "<ul><li>" in built  # Django's format_html() list stays a list
+    assert "{#" not in typed and "comment" not in typed  # the component's own comment stays hidden
+
+
+def test_no_template_has_a_comment_django_would_print():
+    """``{# … #}`` is one line only: one spread over lines is printed on the page."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert offenders == []
 
 
 def test_no_template_marks_text_safe():
