@@ -15,6 +15,7 @@ from channelhub.models import (
     Notification,
     NotificationPreference,
     OutboxMessage,
+    OutgoingEmail,
     StoredFile,
     Tenant,
     User,
@@ -122,7 +123,7 @@ class StoredFileAdmin(TenantOwnedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(TenantOwnedAdmin):
-    list_display = ("title", "recipient", "kind", "created_at", "read_at", "emailed_at")
+    list_display = ("title", "recipient", "kind", "created_at", "read_at")
     list_filter = ("kind",)
     search_fields = ("title", "recipient__email")
     raw_id_fields = ("recipient",)
@@ -142,6 +143,54 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
+
+
+class OutgoingEmailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("unsent", _("not sent yet")), ("failed", _("given up")), ("sent", _("sent"))]
+
+    def queryset(self, request, queryset):
+        from channelhub.mail import MAX_ATTEMPTS
+
+        if self.value() == "unsent":
+            return queryset.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        if self.value() == "failed":
+            return queryset.filter(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox, for the operator: what is waiting, what failed and why; "send again" hands a
+    given-up row back to the worker (after the mail server is fixed)."""
+
+    list_display = ("created_at", "tenant", "source", "subject", "attempts", "sent_at", "short_error")
+    list_filter = (OutgoingEmailStateFilter, "source", "tenant")
+    search_fields = ("subject", "message_id", "to")
+    exclude = ("html_body",)
+    actions = ["send_again"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    @admin.display(description=_("last error"))
+    def short_error(self, row):
+        return row.last_error[:80]
+
+    @admin.action(description=_("Send the selected unsent e-mails again"))
+    def send_again(self, request, queryset):
+        from channelhub.mail import dispatch
+
+        ids = list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=ids).update(attempts=0, leased_until=None)
+        for start in range(0, len(ids), 50):
+            dispatch(ids[start : start + 50])
+        self.message_user(request, _("%(count)d e-mail(s) handed to the worker.") % {"count": len(ids)})
 
 
 class ApprovalStepInline(admin.TabularInline):

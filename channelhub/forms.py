@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import lockout
@@ -75,6 +76,26 @@ class PartnerChoiceMixin:
             if isinstance(self, forms.ModelForm):
                 self.instance.partner = None
         return cleaned
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its e-mail through the outbox: the request does not wait on the mail
+    server (nor take longer for an address that has an account), and a failed send is retried."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from channelhub.mail import queue_email
+
+        subject = render_to_string(subject_template_name, context)
+        body = render_to_string(email_template_name, context)
+        queue_email(subject=subject, body=body, to=[to_email], source="password_reset")
 
 
 class InvitationForm(PartnerChoiceMixin, forms.Form):

@@ -1,9 +1,10 @@
 """In-app notifications and their e-mails.
 
-``notify()`` is called by services inside their transaction; the rows are
-created only when that transaction commits, and a Celery task e-mails them.
+``notify()`` is called by services inside their transaction; the notifications and their
+outbox rows are part of it, and the e-mails leave once it commits (channelhub/mail.py).
 """
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,50 +23,41 @@ class Kind(models.TextChoices):
 def notify(
     recipients, *, kind: str, title: str, body: str = "", url: str = "", tenant=None, email: bool = True
 ) -> None:
-    """Queue one notification per recipient, created after the current transaction commits.
+    """One notification per recipient, and its e-mail in the outbox, in the caller's transaction:
+    a rolled-back change notifies nobody, a committed one cannot lose its e-mail.
 
     ``email=False`` when the caller sends its own, richer e-mail (approval links).
     """
-    from channelhub.mail import email_muted
-    from channelhub.tenancy import get_current_tenant
+    from channelhub.mail import email_muted, queue_emails
+    from channelhub.models import User
+    from channelhub.tenancy import get_current_tenant, tenant_context
 
     tenant = tenant or get_current_tenant()
-    email = email and not email_muted()
     recipient_ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
     if not recipient_ids:
         return
-
-    def create():
-        from channelhub.tasks import email_notifications
-        from channelhub.tenancy import tenant_context
-
-        with tenant_context(tenant):
-            rows = Notification.objects.bulk_create(
-                Notification(
-                    tenant=tenant,
-                    recipient_id=rid,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    wants_email=email,
-                )
-                for rid in recipient_ids
-            )
-        if not email:
+    with tenant_context(tenant), transaction.atomic():
+        Notification.objects.bulk_create(
+            Notification(tenant=tenant, recipient_id=rid, kind=kind, title=title[:200], body=body, url=url)
+            for rid in recipient_ids
+        )
+        if not email or email_muted():
             return
-        ids = [row.pk for row in rows if row.pk]
-        if not ids:  # backends that don't return ids from bulk_create
-            with tenant_context(tenant):
-                ids = list(
-                    Notification.objects.filter(
-                        recipient_id__in=recipient_ids, kind=kind, title=title[:200], emailed_at__isnull=True
-                    ).values_list("pk", flat=True)
-                )
-        email_notifications.delay(tenant_id=tenant.pk, notification_ids=ids)
-
-    # robust: if the broker is down the rows still exist and the sweep task mails them later.
-    transaction.on_commit(create, robust=True)
+        opted_out = set(
+            NotificationPreference.objects.filter(
+                user__in=recipient_ids, kind=kind, email_enabled=False
+            ).values_list("user_id", flat=True)
+        )
+        addresses = User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(pk__in=opted_out)
+        link = settings.SITE_URL + url if url.startswith("/") else url
+        queue_emails(
+            [
+                {"to": [address], "subject": f"[ChannelHub] {title}", "body": f"{body}\n\n{link}".strip()}
+                for address in addresses.values_list("email", flat=True)
+            ],
+            source=f"notification:{kind}",
+            tenant_id=tenant.pk,
+        )
 
 
 def email_enabled_map(user, kinds) -> dict[str, bool]:

@@ -73,10 +73,10 @@ def register() -> None:
             ),
         ],
         beat={
-            # Notification e-mails whose task never reached the broker (tasks.py).
-            "notifications-email-sweep": {
-                "task": "channelhub.email_pending_notifications",
-                "schedule": crontab(minute="*/10"),
+            # Outbox rows no worker sent: the broker was down, or the worker died (mail.py).
+            "outgoing-email-sweep": {
+                "task": "channelhub.send_unsent_email",
+                "schedule": crontab(minute="*"),
             },
         },
     )

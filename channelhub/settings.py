@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "channelhub.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +129,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A message a worker took but never acknowledged (the worker was killed) goes back to the
+    # queue after this long. Celery's default is an hour; it must stay above the longest task
+    # (the hard time limit below) and the longest retry countdown (600 s), or a task still
+    # running or waiting would be handed to a second worker too.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -150,6 +156,10 @@ else:
 
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# No task may outlive the broker's visibility timeout (15 min): the longest job (a tenant's
+# daily filings run, the document-expiry sweep) takes seconds; ten minutes is a runaway.
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -274,6 +284,10 @@ EMAIL_PORT = env.integer("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
+# An SMTP server that stops answering fails the send after this many seconds (it is retried);
+# the outbox lease outlasts it, so no second sender takes a row while the first still waits.
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30)
+OUTGOING_EMAIL_LEASE = timedelta(seconds=env.integer("OUTGOING_EMAIL_LEASE_SECONDS", 5 * 60))
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "ChannelHub <noreply@channelhub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (invitations, approvals) are built from this.
@@ -293,6 +307,24 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy (django-csp; docs/security.md) ---------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -314,6 +346,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own logger to our filtered console only: its default set-up adds an unfiltered
+        # console (DEBUG) and mail_admins, whose mail would carry the request with its path.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["redact_tokens"]},
         "django.security.csrf": {"filters": ["redact_tokens"]},

@@ -1,8 +1,8 @@
+import logging
+
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone, translation
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="channelhub.ping")
@@ -11,65 +11,42 @@ def ping(value: str = "ping") -> str:
     return f"pong:{value}"
 
 
-@shared_task(name="channelhub.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_email(*, subject: str, body: str, to: list[str], tenant_id: int | None = None) -> int:
-    return send_mail(subject, body, None, to)
-
-
 @shared_task(
-    name="channelhub.email_notifications", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+    name="channelhub.send_outgoing_email",
+    bind=True,
+    # Acknowledged only after the run: a killed worker's message goes back to the broker
+    # (and the sweep finds its rows anyway). Rows sent before the kill are not sent again.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
 )
-def email_notifications(*, tenant_id: int, notification_ids: list[int]) -> int:
-    """E-mail each notification once (``emailed_at`` marks it), unless its recipient opted out."""
-    from channelhub.models import Notification, NotificationPreference
+def send_outgoing_email(self, *, ids: list[int]) -> int:
+    """Send the outbox rows ``ids`` (channelhub/mail.py); a row that fails is retried alone."""
+    from channelhub.mail import PermanentFailure, deliver
 
-    sent = 0
-    notifications = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True, wants_email=True
-    ).select_related("recipient", "tenant")
-    opted_out = set(
-        NotificationPreference.objects.filter(
-            email_enabled=False, user__in=[n.recipient_id for n in notifications]
-        ).values_list("user_id", "kind")
-    )
-    for notification in notifications:
-        with transaction.atomic():
-            claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-                emailed_at=timezone.now()
-            )
-            if not claimed:
-                continue  # another run already took it
-            if (notification.recipient_id, notification.kind) in opted_out:
-                continue
-            link = (
-                settings.SITE_URL + notification.url if notification.url.startswith("/") else notification.url
-            )
-            with translation.override(notification.tenant.default_language):
-                body = f"{notification.body}\n\n{link}".strip()
-            send_mail(f"[ChannelHub] {notification.title}", body, None, [notification.recipient.email])
-            sent += 1
+    sent, failed = 0, []
+    for pk in ids:
+        try:
+            sent += deliver(pk)
+        except PermanentFailure as error:
+            log.warning("E-mail %s refused by the server for every recipient; not retried", error)
+        except OSError:  # smtplib's errors are OSErrors; so are refused connections
+            log.warning("E-mail row %s not sent; retrying", pk, exc_info=True)
+            failed.append(pk)
+    if failed:
+        raise self.retry(kwargs={"ids": failed}, countdown=min(600, 30 * 2**self.request.retries))
     return sent
 
 
-@shared_task(name="channelhub.email_pending_notifications")
-def email_pending_notifications(older_than_minutes: int = 5) -> int:
-    """Beat sweep: mail notifications whose e-mail never left (broker down at commit time).
-
-    Safe to run any time and twice: ``email_notifications`` claims each row first.
-    """
+@shared_task(name="channelhub.send_unsent_email")
+def send_unsent_email(older_than_seconds: int = 120, batch: int = 50) -> int:
+    """Beat sweep: hand out again the rows no worker sent — the broker was down at commit time,
+    or the worker that held them died. Idempotent: each send claims its row first."""
     from datetime import timedelta
 
-    from channelhub.models import Notification, Tenant
-    from channelhub.tenancy import tenant_context
+    from channelhub.mail import dispatch, unsent
 
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    pending: dict[int, list[int]] = {}
-    for tenant_id, pk in Notification.all_tenants.filter(
-        wants_email=True, emailed_at__isnull=True, created_at__lt=cutoff
-    ).values_list("tenant_id", "pk")[:5000]:
-        pending.setdefault(tenant_id, []).append(pk)
-    sent = 0
-    for tenant in Tenant.objects.filter(pk__in=pending):
-        with tenant_context(tenant):
-            sent += email_notifications.run(tenant_id=tenant.pk, notification_ids=pending[tenant.pk])
-    return sent
+    ids = list(unsent(older_than=timedelta(seconds=older_than_seconds)).values_list("pk", flat=True)[:5000])
+    for start in range(0, len(ids), batch):
+        dispatch(ids[start : start + batch])
+    return len(ids)

@@ -109,3 +109,7 @@ class PartnerImportAdmin(TenantOwnedAdmin):
     list_filter = ("status",)
     list_select_related = ("tenant", "file", "created_by")
     raw_id_fields = ("file", "created_by", "completed_by")
+
+    def get_queryset(self, request):
+        # The parsed rows of a waiting import can be megabytes: not for every list row.
+        return super().get_queryset(request).defer("parsed")

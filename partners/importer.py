@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channelhub import audit, files, roles
+from channelhub import audit, exports, files, roles
 from partners.forms import region_sort_key
 from partners.models import (
     ChannelType,
@@ -602,6 +602,11 @@ def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
     return locked
 
 
+def _append_text(sheet, cells) -> None:
+    # Region and tier names are typed by the tenant: written as text, never as a formula.
+    sheet.append([exports.text(cell) for cell in cells])
+
+
 def template_workbook() -> bytes:
     """An empty import file in the current language, with the accepted values on a second sheet."""
     from openpyxl import Workbook
@@ -610,7 +615,7 @@ def template_workbook() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Partners")[:31]
-    sheet.append([str(column.label) for column in COLUMNS])
+    _append_text(sheet, [column.label for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
@@ -622,34 +627,38 @@ def template_workbook() -> bytes:
                 sheet[f"{letter}{row}"].number_format = "@"
     sheet.freeze_panes = "A2"
     values = workbook.create_sheet(_("Accepted values")[:31])
-    values.append([_("Column"), _("Accepted values")])
-    values.append(
+    _append_text(values, [_("Column"), _("Accepted values")])
+    _append_text(
+        values,
         [
             str(COLUMN_BY_KEY["channel_type"].label),
             " / ".join(str(label) for _v, label in ChannelType.choices),
-        ]
+        ],
     )
-    values.append(
-        [str(COLUMN_BY_KEY["tier"].label), " / ".join(t.name for t in Tier.objects.filter(is_active=True))]
+    _append_text(
+        values,
+        [str(COLUMN_BY_KEY["tier"].label), " / ".join(t.name for t in Tier.objects.filter(is_active=True))],
     )
-    values.append(
-        [str(COLUMN_BY_KEY["credit_rating"].label), " / ".join(value for value, _l in CreditRating.choices)]
+    _append_text(
+        values,
+        [str(COLUMN_BY_KEY["credit_rating"].label), " / ".join(value for value, _l in CreditRating.choices)],
     )
-    values.append([str(COLUMN_BY_KEY["exclusive_territory"].label), _("yes / no (是 / 否)")])
-    values.append([str(COLUMN_BY_KEY["owner"].label), " / ".join(u.email for u in owner_choices())])
-    values.append([_("Required columns"), " / ".join(str(c.label) for c in COLUMNS if c.required)])
-    values.append(
+    _append_text(values, [str(COLUMN_BY_KEY["exclusive_territory"].label), _("yes / no (是 / 否)")])
+    _append_text(values, [str(COLUMN_BY_KEY["owner"].label), " / ".join(u.email for u in owner_choices())])
+    _append_text(values, [_("Required columns"), " / ".join(str(c.label) for c in COLUMNS if c.required)])
+    _append_text(
+        values,
         [
             _("Matching"),
             _("A row whose credit code exists already updates that partner; empty cells change nothing."),
-        ]
+        ],
     )
-    values.append([])
-    values.append([_("Province"), _("City"), _("District / county")])
+    _append_text(values, [])
+    _append_text(values, [_("Province"), _("City"), _("District / county")])
     regions = list(Region.objects.filter(is_active=True).select_related("parent__parent"))
     for region in sorted(regions, key=region_sort_key):
         if region.level == RegionLevel.DISTRICT or not any(r.parent_id == region.pk for r in regions):
-            values.append([node.name for node in region.chain])
+            _append_text(values, [node.name for node in region.chain])
     values.column_dimensions["A"].width = 28
     values.column_dimensions["B"].width = 60
     values.column_dimensions["C"].width = 24

@@ -2,7 +2,7 @@ from channelhub.models.accounts import Invitation, Membership, Tenant, User, Use
 from channelhub.models.approvals import ApprovalLink, ApprovalRequest, ApprovalStep
 from channelhub.models.audit import Activity, Comment
 from channelhub.models.files import StoredFile
-from channelhub.models.notifications import Notification, NotificationPreference, OutboxMessage
+from channelhub.models.notifications import Notification, NotificationPreference, OutboxMessage, OutgoingEmail
 
 __all__ = [
     "Activity",
@@ -15,6 +15,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OutboxMessage",
+    "OutgoingEmail",
     "StoredFile",
     "Tenant",
     "User",

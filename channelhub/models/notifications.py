@@ -6,7 +6,7 @@ from channelhub.tenancy import TenantOwnedModel
 
 
 class Notification(TenantOwnedModel):
-    """An in-app message to one person; e-mailed too unless they switched that kind off."""
+    """An in-app message to one person; e-mailed too (an OutgoingEmail) unless they switched that kind off."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -17,9 +17,6 @@ class Notification(TenantOwnedModel):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-    # False when the caller sends its own e-mail (approval links): the sweep leaves it alone.
-    wants_email = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -66,6 +63,48 @@ class OutboxMessage(models.Model):
         verbose_name = _("sent e-mail (local outbox)")
         verbose_name_plural = _("sent e-mails (local outbox)")
         ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to send, written in the same transaction as the event that causes it.
+
+    The send task claims a row with a lease, sends it with its ``message_id`` as the
+    Message-ID header, then marks ``sent_at`` in a commit of its own. A worker killed between
+    the send and that mark leaves the row unsent; once the lease runs out the sweep sends it
+    again under the same Message-ID: at most one duplicate per killed worker, and one a mail
+    client can recognise (docs/shared-mechanisms.md, "E-mail").
+    """
+
+    tenant = models.ForeignKey(
+        "channelhub.Tenant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # What caused it (a template name, "notification"), for the admin and the logs.
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    message_id = models.CharField(_("message ID"), max_length=255, unique=True)
+    to = models.JSONField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    html_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # A send in progress holds the row until then; a lapsed lease means the sender died.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep's question: what is unsent? A partial index stays as small as the backlog.
+            models.Index(
+                fields=["created_at"], name="outgoing_email_unsent", condition=models.Q(sent_at__isnull=True)
+            )
+        ]
 
     def __str__(self):
         return self.subject

@@ -9,7 +9,7 @@ from django.views.i18n import set_language as django_set_language
 
 from channelhub import lockout, services
 from channelhub.access import public_view
-from channelhub.forms import AcceptInvitationForm, LockoutAuthenticationForm
+from channelhub.forms import AcceptInvitationForm, LockoutAuthenticationForm, OutboxPasswordResetForm
 
 login_page = public_view(
     auth_views.LoginView.as_view(
@@ -23,6 +23,7 @@ password_reset = public_view(
     auth_views.PasswordResetView.as_view(
         email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt",
+        form_class=OutboxPasswordResetForm,
     )
 )
 password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())

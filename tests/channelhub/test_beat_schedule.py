@@ -9,7 +9,7 @@ from channelhub.celery import app
 EXPECTED = {
     "filings-daily": "filings.daily",
     "partners-document-expiry": "partners.notify_expiring_documents_all",
-    "notifications-email-sweep": "channelhub.email_pending_notifications",
+    "outgoing-email-sweep": "channelhub.send_unsent_email",
 }
 
 

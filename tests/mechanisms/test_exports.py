@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from channelhub import exports
 from channelhub.roles import Role
+from channelhub.tenancy import tenant_context
 from tests.factories import ApplicationFactory, PartnerFactory
 from tests.filings.factories import FilingFactory
 
@@ -174,3 +175,16 @@ def test_no_view_writes_a_workbook_of_its_own():
             if "tablib" in source or ("Workbook(" in source and path.name != "importer.py"):
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_the_import_template_writes_tenant_typed_names_as_text(alpha, member, client_as):
+    from partners.models import Region, RegionLevel, Tier
+
+    with tenant_context(alpha):
+        Region.objects.create(name=HYPERLINK[:60], level=RegionLevel.PROVINCE)
+        Tier.objects.create(name="+1+1 金牌", rank=1)
+    response = client_as(member(Role.CHANNEL_MANAGER)).get("/t/alpha/partners/import/template.xlsx")
+    assert response.status_code == 200
+    values = load_workbook(BytesIO(response.content)).worksheets[1]
+    assert_text_cell(values, HYPERLINK[:60])
+    assert_text_cell(values, "+1+1 金牌")

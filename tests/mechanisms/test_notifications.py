@@ -3,26 +3,30 @@ from django.core import mail
 from django.db import transaction
 
 from channelhub import notifications
-from channelhub.models import Notification
+from channelhub.models import Notification, OutgoingEmail
 from channelhub.notifications import Kind
 from channelhub.roles import Role
-from channelhub.tasks import email_notifications
+from channelhub.tasks import send_outgoing_email
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_notifications_only_when_the_transaction_commits(
+def test_it_writes_notifications_and_their_email_with_the_change_and_mails_after_commit(
     in_alpha, member, django_capture_on_commit_callbacks
 ):
     manager = member(Role.CHANNEL_MANAGER)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notifications.notify([manager], kind=Kind.GENERAL, title="新的报备", url="/t/alpha/")
-        assert Notification.objects.count() == 0
+        # Part of the caller's transaction: the notification and its outbox row exist now,
+        # the e-mail leaves only when the transaction commits.
+        assert Notification.objects.filter(recipient=manager, title="新的报备").count() == 1
+        assert OutgoingEmail.objects.filter(sent_at__isnull=True, to=[manager.email]).count() == 1
+        assert mail.outbox == []
     assert len(callbacks) == 1
     callbacks[0]()
-    assert Notification.objects.filter(recipient=manager, title="新的报备").count() == 1
     assert [m.to for m in mail.outbox] == [[manager.email]]
     assert "/t/alpha/" in mail.outbox[0].body
+    assert OutgoingEmail.objects.get().sent_at is not None
 
 
 def test_it_creates_nothing_when_the_transaction_rolls_back(
@@ -36,6 +40,8 @@ def test_it_creates_nothing_when_the_transaction_rolls_back(
         except RuntimeError:
             pass
     assert Notification.objects.count() == 0
+    assert OutgoingEmail.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_it_respects_the_email_preference(in_alpha, member, django_capture_on_commit_callbacks, client_as):
@@ -51,14 +57,23 @@ def test_it_respects_the_email_preference(in_alpha, member, django_capture_on_co
     assert [m.subject for m in mail.outbox] == ["[ChannelHub] 发邮件"]
 
 
-def test_the_email_job_sends_each_notification_once(
-    in_alpha, alpha, member, django_capture_on_commit_callbacks
-):
+def test_the_email_job_sends_each_notification_once(in_alpha, member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         notifications.notify([member(Role.FINANCE)], kind=Kind.GENERAL, title="一次")
-    ids = list(Notification.objects.values_list("pk", flat=True))
-    assert email_notifications(tenant_id=alpha.pk, notification_ids=ids) == 0  # already sent
+    ids = list(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert send_outgoing_email(ids=ids) == 0  # already sent
     assert len(mail.outbox) == 1
+
+
+def test_a_caller_sending_its_own_email_gets_an_inbox_notification_only(
+    in_alpha, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            [member(Role.FINANCE)], kind=Kind.APPROVAL_REQUESTED, title="自带邮件", email=False
+        )
+    assert Notification.objects.count() == 1
+    assert OutgoingEmail.objects.count() == 0 and mail.outbox == []
 
 
 def test_the_inbox_shows_unread_count_and_marks_read(
