@@ -25,12 +25,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import audit, roles, workflow
 from channelhub.mail import queue_templated_email
 from channelhub.models import ApprovalLink, ApprovalRequest, ApprovalStep, Membership, User
 from channelhub.models.approvals import ApprovalStatus, Decision
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, choice, notify
 from channelhub.tenancy import tenant_context
 
 
@@ -215,7 +216,7 @@ def _open_step(request: ApprovalRequest, subject) -> None:
         kind=Kind.APPROVAL_REQUESTED,
         tenant=tenant,
         email=False,  # the link e-mail sent above is the e-mail
-        title=_("Approval needed: %(title)s") % {"title": request.title},
+        title=Text(gettext_noop("Approval needed: %(title)s"), title=request.title),
         url=reverse("approval-detail", kwargs={"tenant_slug": tenant.slug, "pk": request.pk}),
     )
 
@@ -284,8 +285,16 @@ def decide(
             actor=by,
             comment=comment,
             via=via,
-            # Which step was decided: "1 · 公司管理层" (no before value: a step is not a field).
-            changes={"step": ["", f"{step.order} · {step.approver_label}".rstrip(" ·")]},
+            # Which step was decided, as codes the timeline puts in the reader's words (no before
+            # value: a step is not a field).
+            changes={
+                "step": ["", str(step.order)],
+                **(
+                    {"approver": ["", step.approver.display_name]}
+                    if step.approver_id
+                    else {"approver_role": ["", step.approver_role]}
+                ),
+            },
         )
         if decision == Decision.APPROVE and locked.steps.filter(order__gt=step.order).exists():
             locked.current_step = step.order + 1
@@ -306,8 +315,11 @@ def decide(
             [locked.requested_by],
             kind=Kind.APPROVAL_DECIDED,
             tenant=locked.tenant,
-            title=_("%(title)s: %(status)s") % {"title": locked.title, "status": locked.get_status_display()},
+            title=Text(
+                gettext_noop("%(title)s: %(status)s"), title=locked.title, status=choice(locked, "status")
+            ),
             body=comment,
+            actor=by,
             url=reverse("approval-detail", kwargs={"tenant_slug": locked.tenant.slug, "pk": locked.pk}),
         )
     return locked

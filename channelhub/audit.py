@@ -46,6 +46,82 @@ def state_label(activity: Activity, code: str) -> str:
     return labels.get(code) or label(code)
 
 
+# Diff values that are codes outside the subject's own fields ("approver_role": "finance"):
+# key -> code -> label. Values of the subject's fields with choices need no registration.
+VALUE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_value_labels(key: str, choices) -> None:
+    VALUE_LABELS.setdefault(key, {}).update({str(value): label for value, label in choices})
+
+
+def _via_labels() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "email": _("from the e-mail link"),
+        "job": _("scheduled job"),
+        "import": _("Excel import"),
+        "applicant": _("by the applicant"),
+        "filing": _("by a filing"),
+        "admission": _("from the admission"),
+        "system": _("system"),
+    }
+
+
+def via_label(via: str) -> str:
+    """How a change arrived, in words ("" for the plain web form, which needs no badge)."""
+    if not via or via == "web":
+        return ""
+    return str(_via_labels().get(via, via))
+
+
+# Diff keys holding phone numbers, stored in E.164 and shown as people write them.
+PHONE_KEYS = {"mobile", "phone", "contact_mobile", "contact_phone"}
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+def change_rows(activity: Activity) -> list[ChangeRow]:
+    """The activity's diff in the reader's language: keys are stored as codes (a field name, or a
+    key registered in LABELS) and values as stored — words are chosen when the row is shown."""
+    model = ContentType.objects.get_for_id(activity.content_type_id).model_class()
+    fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")} if model else {}
+    rows = []
+    for key, change in (activity.changes or {}).items():
+        old, new = change if isinstance(change, (list, tuple)) and len(change) == 2 else ("", change)
+        field = fields.get(key)
+        name = LABELS.get(key) or (field.verbose_name if field is not None else key)
+        rows.append(ChangeRow(str(name), _shown(key, field, old), _shown(key, field, new)))
+    return rows
+
+
+def _shown(key, field, value) -> str:
+    from django.db import models
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or (
+        isinstance(field, models.BooleanField) and str(value) in ("True", "False")
+    ):
+        return gettext("Yes") if str(value) == "True" else gettext("No")
+    if key in VALUE_LABELS:
+        return str(VALUE_LABELS[key].get(str(value), value))
+    if key in PHONE_KEYS:
+        from channelhub.validators import format_phone
+
+        return format_phone(value)
+    if field is not None and getattr(field, "flatchoices", None):
+        return str(dict((str(code), label) for code, label in field.flatchoices).get(str(value), value))
+    return str(value)
+
+
 # Set per request by RequestIdMiddleware: (ip_address, request_id).
 request_meta: ContextVar[tuple[str | None, str]] = ContextVar("channelhub_request_meta", default=(None, ""))
 

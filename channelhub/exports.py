@@ -5,8 +5,7 @@
     return exports.xlsx_response(
         headers=[_("Legal name"), _("Registered capital (CNY)")],
         rows=([p.name, p.registered_capital] for p in partners),
-        title=_("Partners"),
-        filename=f"partners-{periods.today():%Y%m%d}.xlsx",
+        title=_("Partners"),  # also names the file: 合作伙伴-20261202.xlsx / Partners-20261202.xlsx
     )
 
 Why every export goes through here: a public applicant's company name ``=HYPERLINK(...)``
@@ -150,8 +149,24 @@ def workbook(*, headers: Sequence, rows: Iterable[Sequence], title) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(*, headers: Sequence, rows: Iterable[Sequence], title, filename: str) -> HttpResponse:
-    """An attachment download of :func:`workbook` (``filename`` may hold Chinese)."""
-    response = HttpResponse(workbook(headers=headers, rows=rows, title=title), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def download_name(title, ext: str = "xlsx", *, on=None) -> str:
+    """The one file-naming rule of every download: what it is, in the reader's language, and the
+    tenant's date — ``合作伙伴-20261202.xlsx``; a record's own number stands for ``title``."""
+    from channelhub import periods
+
+    what = _UNSAFE_IN_NAMES.sub("-", str(title)).strip(" -.") or "export"
+    return f"{what}-{(on or periods.today()):%Y%m%d}.{ext}"
+
+
+def attachment(response: HttpResponse, filename: str, *, inline: bool = False) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def xlsx_response(*, headers: Sequence, rows: Iterable[Sequence], title, filename: str = "") -> HttpResponse:
+    """An attachment download of :func:`workbook`, named after ``title`` (:func:`download_name`)."""
+    response = HttpResponse(workbook(headers=headers, rows=rows, title=title), content_type=XLSX_TYPE)
+    return attachment(response, filename or download_name(title))

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import translation
 
 from channelhub import roles
@@ -29,6 +30,11 @@ class RequestIdMiddleware:
             request_meta.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+# The partner status that ends a cooperation (partners.models.PartnerStatus.TERMINATED: channelhub
+# imports no app, so the code is named here; tests/channelhub/test_ended_partner.py holds them equal).
+PARTNER_ENDED = "terminated"
 
 
 class TenantMiddleware:
@@ -62,14 +68,29 @@ class TenantMiddleware:
             return None  # the view's access rule sends anonymous users to log in
         from channelhub.models import Membership
 
-        membership = (
-            Membership.all_tenants.select_related("tenant", "partner", "user")
-            .filter(user=request.user, tenant__slug=slug, is_active=True, tenant__is_active=True)
-            .first()
+        # All the user's workspaces in one query: the URL's is the request's membership, the
+        # list is the shell's workspace switch (context_processors.portal), no second query.
+        # A partner user's partner loads when asked for (joining it for everyone cost more
+        # than the query it saves them).
+        user = request.user
+        memberships = list(
+            Membership.all_tenants.select_related("tenant")
+            .filter(user_id=user.pk, is_active=True, tenant__is_active=True)
+            .order_by("tenant__name", "pk")
         )
+        for each in memberships:  # their user is the request's: no join, no query
+            Membership.user.field.set_cached_value(each, user)
+        membership = next((m for m in memberships if m.tenant.slug == slug), None)
         if membership is None:
+            # A terminated partner's users (their membership ended with it) are told so on the
+            # workspace page; anyone else cannot tell this workspace from one that does not exist.
+            if Membership.all_tenants.filter(
+                user=request.user, tenant__slug=slug, is_active=False, partner__status=PARTNER_ENDED
+            ).exists():
+                return redirect("choose-tenant")
             raise Http404("No such workspace")
         request.membership = membership
+        request.active_memberships = memberships
         request.tenant = membership.tenant
         roles._remembered.get()[(request.user.pk, membership.tenant_id)] = membership.role
         request._tenant_tokens.append((_active_tenant, _active_tenant.set(membership.tenant)))

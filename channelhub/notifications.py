@@ -4,11 +4,19 @@
 outbox rows are part of it, and the e-mails leave once it commits (channelhub/mail.py).
 """
 
+import logging
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channelhub.models import Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
 
 
 class Kind(models.TextChoices):
@@ -20,13 +28,106 @@ class Kind(models.TextChoices):
     GENERAL = "general", _("Other messages")
 
 
+# What the reader is expected to do, by kind, when the caller does not say (the e-mail's
+# "what to do" line).
+EXPECTED = {
+    Kind.APPROVAL_REQUESTED: _("Review it and decide: approve, return for changes or reject."),
+    Kind.APPROVAL_DECIDED: _("Nothing, unless the decision asks you to change something."),
+    Kind.PARTNER_STATUS: _("Check whether open orders, filings or customers of this partner need you."),
+    Kind.DOCUMENT_EXPIRING: _("Ask the partner for the renewed document and upload it before it expires."),
+    Kind.ONBOARDING: _("Open the application and take the next step."),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A code a text shows as its label, in the reader's language: ``choice(partner, "status")``."""
+
+    model: str  # "partners.partner"
+    field: str
+    code: str
+
+    def label(self) -> str:
+        from django.apps import apps
+
+        try:
+            field = apps.get_model(self.model)._meta.get_field(self.field)
+        except LookupError:
+            return self.code
+        return str(dict(field.flatchoices).get(self.code, self.code))
+
+
+def choice(instance, field: str) -> Choice:
+    return Choice(instance._meta.label_lower, field, str(getattr(instance, field)))
+
+
+class Text:
+    """Words kept as a message id and parameters, put into a language only when read.
+
+    ``Text(gettext_noop("%(name)s is now %(status)s"), name=partner.name, status=choice(partner, "status"))``
+    — names and numbers are kept as they are; a ``Choice`` or another ``Text`` as a parameter
+    is translated too. ``str(text)`` is the text in the active language.
+    """
+
+    def __init__(self, msgid: str, **params):
+        self.msgid, self.params = msgid, params
+
+    def as_json(self) -> dict:
+        def encode(value):
+            if isinstance(value, Choice):
+                return {"choice": [value.model, value.field, value.code]}
+            if isinstance(value, Text):
+                return {"text": value.as_json()}
+            return "" if value is None else str(value)
+
+        return {"msgid": self.msgid, "params": {k: encode(v) for k, v in self.params.items()}}
+
+    @staticmethod
+    def render(data: dict) -> str:
+        def decode(value):
+            if isinstance(value, dict) and "choice" in value:
+                return Choice(*value["choice"]).label()
+            if isinstance(value, dict) and "text" in value:
+                return Text.render(value["text"])
+            return value
+
+        params = {k: decode(v) for k, v in (data.get("params") or {}).items()}
+        words = gettext(data["msgid"])
+        try:
+            return words % params if params else words
+        except (KeyError, ValueError, TypeError):  # a translation with a broken placeholder
+            log.warning("Notification text %r does not fit its parameters", data["msgid"])
+            return data["msgid"] % params if params else data["msgid"]
+
+    def __str__(self):
+        return Text.render(self.as_json())
+
+
+def _kept(value) -> tuple[str, dict | None]:
+    """(the words in the active language, the kept text or None) of a title or body."""
+    if isinstance(value, Text):
+        return str(value), value.as_json()
+    return str(value or ""), None
+
+
 def notify(
-    recipients, *, kind: str, title: str, body: str = "", url: str = "", tenant=None, email: bool = True
+    recipients,
+    *,
+    kind: str,
+    title,
+    body="",
+    url: str = "",
+    tenant=None,
+    email: bool = True,
+    actor=None,
+    expected=None,
 ) -> None:
     """One notification per recipient, and its e-mail in the outbox, in the caller's transaction:
     a rolled-back change notifies nobody, a committed one cannot lose its e-mail.
 
-    ``email=False`` when the caller sends its own, richer e-mail (approval links).
+    ``title``/``body``: a ``Text`` (each reader gets their language) or plain words. ``actor``: who
+    did what this is about (named in the e-mail); ``expected``: what the reader should do now
+    (defaults by kind). ``email=False`` when the caller sends its own, richer e-mail.
     """
     from channelhub.mail import email_muted, queue_emails
     from channelhub.models import User
@@ -36,9 +137,21 @@ def notify(
     recipient_ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
     if not recipient_ids:
         return
+    with translation.override(tenant.default_language):
+        title_words, title_text = _kept(title)
+        body_words, body_text = _kept(body)
     with tenant_context(tenant), transaction.atomic():
         Notification.objects.bulk_create(
-            Notification(tenant=tenant, recipient_id=rid, kind=kind, title=title[:200], body=body, url=url)
+            Notification(
+                tenant=tenant,
+                recipient_id=rid,
+                kind=kind,
+                title=title_words[:200],
+                body=body_words,
+                title_text=title_text,
+                body_text=body_text,
+                url=url,
+            )
             for rid in recipient_ids
         )
         if not email or email_muted():
@@ -48,16 +161,42 @@ def notify(
                 user__in=recipient_ids, kind=kind, email_enabled=False
             ).values_list("user_id", flat=True)
         )
-        addresses = User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(pk__in=opted_out)
+        readers = User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(pk__in=opted_out)
         link = settings.SITE_URL + url if url.startswith("/") else url
-        queue_emails(
-            [
-                {"to": [address], "subject": f"[ChannelHub] {title}", "body": f"{body}\n\n{link}".strip()}
-                for address in addresses.values_list("email", flat=True)
-            ],
-            source=f"notification:{kind}",
-            tenant_id=tenant.pk,
-        )
+        messages = [
+            _email_for(
+                reader, tenant, kind=kind, title=title, body=body, link=link, actor=actor, expected=expected
+            )
+            for reader in readers
+        ]
+        queue_emails(messages, source=f"notification:{kind}", tenant_id=tenant.pk)
+
+
+def _email_for(reader, tenant, *, kind, title, body, link, actor, expected) -> dict:
+    """The notification's e-mail in the reader's language: what happened, to what, by whom, what
+    is expected of the reader, and the link — as text and as HTML."""
+    from django.urls import reverse
+
+    language = getattr(reader, "language", "") or tenant.default_language
+    with translation.override(language):
+        context = {
+            "reader": reader,
+            "tenant": tenant,
+            "title": str(title),
+            "body": str(body or ""),
+            "actor": getattr(actor, "display_name", "") if actor is not None else "",
+            "expected": str(expected if expected is not None else EXPECTED.get(kind, "")),
+            "link": link,
+            "kind": Kind(kind).label if kind in Kind.values else "",
+            "preferences": settings.SITE_URL
+            + reverse("notification-preferences", kwargs={"tenant_slug": tenant.slug}),
+        }
+        return {
+            "to": [reader.email],
+            "subject": render_to_string("channelhub/email/notification_subject.txt", context),
+            "body": render_to_string("channelhub/email/notification_body.txt", context),
+            "html_body": render_to_string("channelhub/email/notification_body.html", context),
+        }
 
 
 def email_enabled_map(user, kinds) -> dict[str, bool]:

@@ -1,5 +1,5 @@
 """What the platform itself plugs into its shared mechanisms: its sidebar entries, the
-words for its own audit verbs and states, and the notification e-mail sweep."""
+words for its own audit verbs and states, and the outgoing e-mail sweep."""
 
 from celery.schedules import crontab
 from django.conf import settings
@@ -20,12 +20,18 @@ VERBS = {
     "membership.joined": _("Joined the workspace"),
     "membership.changed": _("Access changed"),
     "step": _("Approval step"),
+    "approver": _("Approver"),
+    "approver_role": _("Approver role"),
 }
 
 
 def register() -> None:
+    from channelhub import audit
     from channelhub.models import ApprovalRequest
     from channelhub.models.approvals import ApprovalStatus
+    from channelhub.roles import Role
+
+    audit.register_value_labels("approver_role", Role.choices)
 
     modules.register(
         "channelhub",

@@ -53,8 +53,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "files.download": EVERYONE,  # then the owning record's own access check
     "approvals.view": STAFF_ROLES,
     # Tenant administration
+    # People and roles: the tenant admin sees and changes everybody; a partner admin only its own
+    # partner's users, with partner roles (docs/tenancy-and-roles.md, "Partner admins").
     "members.view": frozenset({R.TENANT_ADMIN}),
     "members.manage": frozenset({R.TENANT_ADMIN}),
+    "members.manage_partner": frozenset({R.PARTNER_ADMIN}),
+    "members.list": frozenset({R.TENANT_ADMIN, R.PARTNER_ADMIN}),  # the pages; each sees its own scope
+    "profile.edit": EVERYONE,  # one's own name, phone, language and password
     "tenant.configure": frozenset({R.TENANT_ADMIN}),
     # Modules (pages arrive with their issues; the rules are settled here now)
     "partners.view": STAFF_ROLES | PARTNER_ROLES,
@@ -85,6 +90,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "filings.submit": frozenset({R.CHANNEL_MANAGER, R.PARTNER_ADMIN}),
     "filings.approve": frozenset({R.CHANNEL_SUPERVISOR}),
     "filings.record": frozenset({R.CLERK}),
+    # The clerk sends an approved filing that cannot be recorded back to its filer, with a reason.
+    "filings.send_back": frozenset({R.CLERK}),
     # New channel filings are the channel manager's (a partner files changes of its own channel only).
     "filings.submit_new": frozenset({R.CHANNEL_MANAGER}),
     # Filings (seed 002): who reads filings and the register; partner users only their own partner's.
@@ -98,6 +105,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "customers.view": frozenset({R.TENANT_ADMIN, R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR} | PARTNER_ROLES),
     "customers.register": frozenset({R.CHANNEL_MANAGER} | PARTNER_ROLES),
     "customers.manage": frozenset({R.TENANT_ADMIN, R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR}),
+    # Correct one's own registration while it is open; a partner withdraws its own (managers release).
+    "customers.edit": frozenset({R.CHANNEL_MANAGER} | PARTNER_ROLES),
+    "customers.withdraw": PARTNER_ROLES,
     "orders.place": PARTNER_ROLES,
     "orders.manage": frozenset({R.CHANNEL_MANAGER, R.FINANCE, R.TENANT_ADMIN}),
     "pricing.manage": frozenset({R.CHANNEL_MANAGER, R.MARKETING, R.TENANT_ADMIN}),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "axes",
+    "phonenumber_field",
     "channelhub",
     "partners",
     "filings",
@@ -172,6 +173,10 @@ CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
 # syncs them when beat starts. Every job is idempotent.
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Phone numbers (django-phonenumber-field): typed as people in China write them, stored in E.164.
+PHONENUMBER_DEFAULT_REGION = "CN"
+PHONENUMBER_DB_FORMAT = "E164"
+
 # --- Auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "channelhub.User"
 AUTHENTICATION_BACKENDS = [
@@ -182,7 +187,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "channelhub.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -253,6 +258,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
+    ("vendor/tom-select", _NODE / "tom-select" / "dist"),
 ]
 STORAGES = {
     "default": {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from channelhub.views import accounts, approvals, inbox, members, portal
+from channelhub.views import accounts, approvals, inbox, members, portal, profile
 
 account_patterns = [
     path("login/", accounts.login_page, name="login"),
@@ -26,6 +26,8 @@ tenant_patterns = [
     path("inbox/read-all/", inbox.inbox_read_all, name="inbox-read-all"),
     path("inbox/preferences/", inbox.notification_preferences, name="notification-preferences"),
     path("outbox/", inbox.outbox, name="outbox"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/password/", profile.password_change, name="password-change"),
     path("files/<int:pk>/", inbox.file_download, name="file-download"),
     path("partners/", include("partners.urls")),
     path("onboarding/", include("onboarding.urls")),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("approve/<str:token>/", approvals.approval_link, name="approval-link"),
     path("approve/<str:token>/files/<int:file_pk>/", approvals.approval_link_file, name="approval-link-file"),
     path("healthz", portal.healthz, name="healthz"),
+    path("favicon.ico", portal.favicon, name="favicon"),
     path("join/", include("onboarding.public_urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("admin/", admin.site.urls),

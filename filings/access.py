@@ -62,6 +62,21 @@ def may_withdraw_filing(request, filing: Filing) -> bool:
     return may_file(filing, request.membership)
 
 
+def _role(request):
+    return request.membership.role if request.membership is not None else None
+
+
+def may_record_filing(request, filing: Filing) -> bool:
+    """Record it: the clerk (``filings.record``, the view's permission), once it is approved."""
+    return filing.state == FilingState.APPROVED and roles.can(_role(request), "filings.record")
+
+
+def may_send_back_filing(request, filing: Filing) -> bool:
+    """Send it back to the filer instead (``filings.send_back``, the view's permission), while it
+    is approved and waits for recording."""
+    return filing.state == FilingState.APPROVED and roles.can(_role(request), "filings.send_back")
+
+
 _PERSON_OF_ENTRY = {"activity": "actor_id", "comment": "author_id", "file": "uploaded_by_id"}
 
 

@@ -110,6 +110,44 @@ def stale_fields(filing: Filing, partner=None) -> dict:
     }
 
 
+# The partner fields that decide whether a territory clashes (partners.services.territory_clash).
+TERRITORY_FIELDS = ("region", "exclusive_territory", "channel_type")
+
+
+def partner_as_filed(filing: Filing) -> Partner | None:
+    """The partner as recording ``filing`` would leave it, unsaved and with no query — for the
+    territory check; ``None`` when the filing touches no partner record of its own (a new channel
+    already admitted through an application is linked, not written)."""
+    proposed = filing.proposed or {}
+    if filing.kind == K.CHANGE and filing.partner_id:
+        current = filing.partner
+        candidate = Partner(**{f.attname: getattr(current, f.attname) for f in Partner._meta.concrete_fields})
+    elif filing.kind == K.NEW:
+        code = normalise_credit_code(proposed.get("credit_code", ""))
+        if code and Partner.objects.filter(credit_code=code).exists():
+            return None  # linked to the admitted partner, or refused by "not yet a partner"
+        candidate = Partner(channel_type=proposed.get("channel_type") or "")
+    else:
+        return None
+    if "region" in proposed:
+        candidate.region_id = proposed["region"] or None
+    if "exclusive_territory" in proposed:
+        candidate.exclusive_territory = bool(proposed["exclusive_territory"])
+    if proposed.get("channel_type"):
+        candidate.channel_type = proposed["channel_type"]
+    return candidate
+
+
+def territory_problem(filing: Filing, *, anonymous: bool = False) -> tuple[str, str] | None:
+    """``(field, message)`` when the partner as filed would clash with another partner's exclusive
+    territory (the registry's rule, which would refuse the recording). ``anonymous``: without the
+    other partner's name, for partner users."""
+    candidate = partner_as_filed(filing)
+    if candidate is None or candidate.region_id is None:
+        return None
+    return partner_services.territory_problem(candidate, anonymous=anonymous)
+
+
 def open_termination(partner, *, excluding=None):
     queryset = Filing.objects.filter(partner=partner, kind=K.TERMINATION).filter(
         Q(state__in=[s.value for s in OPEN_STATES if s != FilingState.DRAFT]) | Q(state=FilingState.RECORDED)
@@ -119,7 +157,8 @@ def open_termination(partner, *, excluding=None):
     return queryset.first()
 
 
-def checklist(filing: Filing, *, today: date) -> Checklist:
+def checklist(filing: Filing, *, today: date, anonymous: bool = False) -> Checklist:
+    """``anonymous``: for a partner user's eyes (other partners are not named)."""
     result = Checklist()
     missing = missing_information(filing)
     result.add(_("Required information is complete"), not missing, ", ".join(missing))
@@ -156,6 +195,14 @@ def checklist(filing: Filing, *, today: date) -> Checklist:
                 _("Not yet a partner of ours"),
                 existing is None,
                 _("%(name)s already has this credit code") % {"name": existing.name} if existing else code,
+            )
+    if filing.kind in (K.NEW, K.CHANGE):
+        clash = territory_problem(filing, anonymous=anonymous)
+        if clash is not None or (filing.proposed or {}).get("region") or filing.kind == K.CHANGE:
+            result.add(
+                _("No clash with another partner's exclusive territory"),
+                clash is None,
+                clash[1].rstrip("。.") if clash else "",  # a detail inside a sentence
             )
     if filing.kind in (K.CHANGE, K.TERMINATION) and filing.partner_id:
         partner = filing.partner

@@ -5,6 +5,10 @@ the first valid registration protects it (a tenant setting, 6 months by default)
 another partner registering the same customer is told it is taken, and managers
 see the conflict; without an order the protection lapses; history stays.
 
+While a registration is open (protected, or in conflict) its partner may correct it
+(``edit_registration``: the customer itself stays the same) or withdraw it with a reason
+(``withdraw_registration``).
+
 The orders module (not built yet) calls ``record_order()`` when a protected
 customer's first order is placed; until then a manager sets it on the page.
 
@@ -16,19 +20,20 @@ import re
 import unicodedata
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channelhub import audit, periods, workflow
+from channelhub import audit, periods, roles, validators, workflow
 from channelhub.notifications import Kind, notify
 from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
 from filings.models import CustomerRegistration, CustomerStatus, FilingSettings
 from filings.models.choices import HOLDING_STATUSES
+from filings.models.customers import by_its_partner
 from partners.validators import normalise_credit_code
 
 C = CustomerStatus
@@ -74,8 +79,11 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, without the +86 / 0086 country prefix."""
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    """Digits only, without the +86 / 0086 country prefix, of the number in its stored form
+    (channelhub.validators): "0571-87654321" and "+86 571 8765 4321" are one key; an extension
+    is not part of it. Text that is no phone number: its digits."""
+    phone = (validators.stored_phone(phone) or str(phone or "")).split(";ext=")[0]
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
             digits = digits[len(prefix) :]
@@ -283,3 +291,116 @@ def resolve_conflict(registration, *, by, award: bool, comment: str) -> Customer
             url=registration_url(locked),
         )
     return locked
+
+
+# What a registration's partner may correct; the customer's name and credit code only as long as
+# they still name the same customer (their normalised keys stay), the phone if no other holder has it.
+EDITABLE_FIELDS = (
+    "customer_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "region",
+    "project_name",
+    "expected_amount",
+    "expected_close_date",
+    "products",
+    "notes",
+)
+
+
+def _may_correct(registration, by) -> None:
+    roles.require(by, "customers.edit", tenant_id=registration.tenant_id)
+    if roles.role_of(by, registration.tenant_id) in roles.PARTNER_ROLES and not by_its_partner(
+        registration, by
+    ):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def edit_registration(registration, *, by, data: dict) -> CustomerRegistration:
+    """Correct an open registration. Its protection dates stay; a different customer is a new
+    registration (withdraw this one), so the first-come protection cannot be moved to another."""
+    _may_correct(registration, by)
+    keys = keys_of(data.get("customer_name", ""), data.get("contact_phone", ""), data.get("credit_code", ""))
+    with transaction.atomic():
+        _lock_tenant()
+        locked = workflow.lock(registration)
+        if not locked.is_open:
+            raise workflow.WrongState(
+                locked, _("Only a protected registration or one in conflict can be changed.")
+            )
+        errors = {}
+        if keys["name_key"] != locked.name_key:
+            errors["customer_name"] = _(
+                "This would be another customer. Withdraw this registration and register that customer instead."
+            )
+        if keys["credit_key"] and locked.credit_key and keys["credit_key"] != locked.credit_key:
+            errors["credit_code"] = _(
+                "This credit code belongs to another customer. Withdraw this registration and register "
+                "that customer instead."
+            )
+        if not errors and locked.is_holding and keys["phone_key"] and keys["phone_key"] != locked.phone_key:
+            other = holder_of(
+                {"name_key": "", "phone_key": keys["phone_key"], "credit_key": ""}, excluding=locked
+            )
+            if other is not None:
+                errors["contact_phone"] = _(
+                    "Another registration already holds a customer with this phone number."
+                )
+        if (
+            not errors
+            and locked.is_holding
+            and keys["credit_key"]
+            and keys["credit_key"] != locked.credit_key
+        ):
+            other = holder_of(
+                {"name_key": "", "phone_key": "", "credit_key": keys["credit_key"]}, excluding=locked
+            )
+            if other is not None:
+                errors["credit_code"] = _(
+                    "Another registration already holds a customer with this credit code."
+                )
+        if errors:
+            raise ValidationError(errors)
+        before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
+        for name in EDITABLE_FIELDS:
+            if name in data:
+                setattr(locked, name, data[name])
+        locked.phone_key, locked.credit_key = keys["phone_key"], keys["credit_key"]
+        after = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
+        changes = audit.diff(before, after)
+        if not changes:
+            return locked
+        locked.save()
+        audit.record(locked, "customer.edited", actor=by, changes=changes)
+    return locked
+
+
+def withdraw_registration(registration, *, by, reason: str) -> CustomerRegistration:
+    """The partner gives up its registration. A customer it held is free again: the managers are
+    told when later registrations of it wait in conflict."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please say why.")})
+    with transaction.atomic():
+        withdrawn = workflow.transition(
+            registration,
+            "withdraw",
+            by=by,
+            verb="customer.withdrawn",
+            comment=reason,
+            fields={"closed_at": timezone.now()},
+            refused=_("Only a protected registration or one in conflict can be withdrawn."),
+        )
+        if withdrawn.conflicts.filter(status=C.CONFLICT).exists():
+            notify(
+                members_with(Role.CHANNEL_MANAGER, Role.CHANNEL_SUPERVISOR),
+                kind=Kind.GENERAL,
+                title=_("Customer registration withdrawn: %(customer)s")
+                % {"customer": withdrawn.customer_name},
+                body=_(
+                    "%(partner)s withdrew its registration; later registrations of this customer wait for a decision."
+                )
+                % {"partner": withdrawn.partner.name},
+                url=registration_url(withdrawn),
+            )
+    return withdrawn

@@ -63,9 +63,12 @@ def create_partner(filing, *, by) -> Partner:
 
 def apply_change(partner: Partner, values: dict, *, by, filing) -> dict:
     """Write a recorded change filing's fields; the partner's timeline shows before → after.
-    Returns the changes by label, for the filing's own timeline."""
+    Returns the changes by field name, for the filing's own timeline (which puts names and
+    choice codes in the reader's words: filings/registration.py)."""
     record, contact = partner_fields.split(values)
-    before = {f.label: f.display(f.read(partner)) for f in partner_fields.change_fields() if f.name in values}
+    before = {
+        f.name: f.audit_value(f.read(partner)) for f in partner_fields.change_fields() if f.name in values
+    }
     if record:
         partner_services.update_by_filing(partner, data=record, by=by, reference=_reference(filing))
     if contact:
@@ -80,9 +83,7 @@ def apply_change(partner: Partner, values: dict, *, by, filing) -> dict:
             partner, data=merged, by=by, reference=_reference(filing)
         )
     fields = partner_fields.by_name()
-    after = {
-        fields[name].label: fields[name].display(value) for name, value in values.items() if name in fields
-    }
+    after = {name: fields[name].audit_value(value) for name, value in values.items() if name in fields}
     return audit.diff(before, after)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import validators
 from channelhub.files import PrivateFileField
 from filings import partner_fields
 from filings.checks import REQUIRED_PROPOSED_FOR_NEW
@@ -54,12 +55,15 @@ class _PartnerValuesMixin:
         initial = initial or {}
         for spec in specs:
             field = spec.formfield(current=initial.get(spec.name))
+            if isinstance(field, forms.DecimalField):  # registered capital: the shared amount field
+                field = validators.amount_field(field)
             if required is not None:
                 field.required = spec.name in required
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 2
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs=DATE)
+                validators.date_field(field)
             if spec.name in initial:
                 field.initial = spec.from_json(initial[spec.name])
             self.fields[spec.name] = field
@@ -80,15 +84,18 @@ class NewFilingForm(_PartnerValuesMixin, forms.Form):
     ]
 
     basic_situation = forms.CharField(label=_("Basic situation of the channel"), widget=_textarea(4))
-    expected_annual_sales = forms.DecimalField(
-        label=_("Expected annual sales (CNY)"), max_digits=14, decimal_places=2, min_value=0
-    )
+    expected_annual_sales = validators.AmountField(label=_("Expected annual sales (CNY)"))
     expected_scale_notes = forms.CharField(
         label=_("Expected business scale"),
         widget=_textarea(),
         help_text=_("Outlets, staff, customers, product lines…"),
     )
-    expected_start_date = forms.DateField(label=_("Expected start date"), widget=forms.DateInput(attrs=DATE))
+    expected_start_date = forms.DateField(
+        label=_("Expected start date"),
+        widget=forms.DateInput(attrs=DATE),
+        validators=[validators.NotInPast(_("The expected start cannot be in the past: today is %(today)s."))],
+        error_messages={"invalid": validators.DATE_INVALID},
+    )
     resources_needed = forms.CharField(
         label=_("Resources needed"),
         widget=_textarea(),
@@ -140,6 +147,10 @@ class ChangeFilingForm(_PartnerValuesMixin, forms.Form):
         # Start from the partner as it is now, with this filing's changes on top.
         values = {**partner_fields.snapshot(partner), **(filing.proposed if filing else {})}
         self.add_partner_fields(partner_fields.change_fields(), initial=values)
+        mobile = values.get("contact_mobile")
+        if "contact_mobile" in self.fields and mobile and validators.stored_phone(mobile) is None:
+            # A number on file from before validation: it may stay while it is not changed.
+            self.fields["contact_mobile"].keep = mobile
         self.fields.update(own)
 
     def changes(self) -> dict:
@@ -152,8 +163,10 @@ class ChangeFilingForm(_PartnerValuesMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not self.changes():
-            raise forms.ValidationError(_("Nothing changes: edit at least one field of the partner record."))
+        # Said together with the other fields' errors: a partner field that failed is a field
+        # someone changed, so only then is "nothing changes" not known.
+        if not any(spec.name in self.errors for spec in self.partner_specs) and not self.changes():
+            self.add_error(None, _("Nothing changes: edit at least one field of the partner record."))
         return cleaned
 
     def own_values(self) -> dict:
@@ -186,6 +199,7 @@ class TerminationFilingForm(forms.ModelForm):
         self.today = today
         for name in self.Meta.fields:
             self.fields[name].required = True
+        validators.date_field(self.fields["termination_date"])
 
     def clean_termination_date(self):
         day = self.cleaned_data["termination_date"]
@@ -324,6 +338,16 @@ class CustomerRegistrationForm(forms.ModelForm):
         else:
             self.fields["partner"].queryset = _partner_queryset(membership)
         self.fields["contact_phone"].required = True
+        self.fields["expected_amount"] = validators.amount_field(self.fields["expected_amount"])
+        validators.date_field(
+            self.fields["expected_close_date"],
+            validators.NotInPast(_("The expected closing date cannot be in the past: today is %(today)s.")),
+        )
+
+    def clean_region(self):
+        value = self.cleaned_data["region"].strip()
+        validators.validate_place(value)
+        return value
 
     def clean_customer_name(self):
         name = self.cleaned_data["customer_name"].strip()
@@ -361,17 +385,28 @@ class CustomerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
+        query = (
             Q(customer_name__icontains=value)
             | Q(name_key__contains=normalise_name(value) or value)
             | Q(contact_phone__icontains=value)
             | Q(credit_code__iexact=value)
             | Q(project_name__icontains=value)
         )
+        phone = validators.stored_phone(value)  # "138 0013 8000" finds the stored +8613800138000
+        if phone:
+            query |= Q(contact_phone=phone)
+        return queryset.filter(query)
 
 
 class OrderForm(forms.Form):
-    on = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs=DATE))
+    on = forms.DateField(
+        label=_("Order date"),
+        widget=forms.DateInput(attrs=DATE),
+        validators=[
+            validators.NotInFuture(_("An order cannot be recorded for a day after today (%(today)s)."))
+        ],
+        error_messages={"invalid": validators.DATE_INVALID},
+    )
     reference = forms.CharField(label=_("Order reference"), max_length=64, required=False)
 
 

@@ -110,10 +110,21 @@ class PartnerField:
             return date.fromisoformat(value)
         return value
 
+    def audit_value(self, value):
+        """The value as a timeline diff keeps it: codes and booleans as they are (words are chosen
+        when shown, in the reader's language), related records and numbers as shown."""
+        if value is None or value == "" or self.model_field.choices or isinstance(value, bool):
+            return value
+        return self.display(value)
+
     def display(self, value, cache: dict | None = None) -> str:
         """A value for people: the choice's label, the related record's name, or the text."""
         if value is None or value == "":
             return ""
+        if self.name in ("contact_mobile",):
+            from channelhub.validators import format_phone
+
+            return format_phone(value)
         if self.model_field.choices:
             return str(dict(self.model_field.flatchoices).get(value, value))
         if self.is_relation:

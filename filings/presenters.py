@@ -1,10 +1,9 @@
 """A filing in words: the rows shown to approvers (portal and e-mail), the detail page and the PDF."""
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from channelhub import periods
+from channelhub import formats, periods
 from filings import checks, partner_fields
 from filings.models import Filing, FilingKind
 
@@ -12,7 +11,7 @@ K = FilingKind
 
 
 def money(value) -> str:
-    return f"¥{intcomma(f'{value:.2f}')}" if value is not None else ""
+    return formats.money(value, empty="")
 
 
 def diff(filing: Filing, cache: dict | None = None) -> list[tuple[str, str, str, str]]:

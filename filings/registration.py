@@ -20,6 +20,8 @@ VERBS = {
     "filing.recorded": _("Recorded (备案)"),
     "filing.effective": _("Took effect"),
     "filing.stale": _("Partner changed since filing: sent back for a refreshed filing"),
+    "filing.record_blocked": _("Recording refused"),
+    "filing.sent_back": _("Sent back by the clerk for correction"),
     "filing.expired": _("Validity ended: filing expired"),
     "filing.reminded": _("Deadline reminder sent"),
     "partner.termination_recorded": _("Termination filing recorded"),
@@ -36,6 +38,8 @@ VERBS = {
     "customer.released": _("Released the customer"),
     "customer.declined": _("Conflict resolved: registration declined"),
     "customer.awarded": _("Conflict resolved: customer awarded to this registration"),
+    "customer.edited": _("Corrected the registration"),
+    "customer.withdrawn": _("Withdrew the registration"),
 }
 
 
@@ -46,6 +50,18 @@ def _load_demo(context):
     # Real notifications in the inbox, but no e-mails to the demo people.
     with no_email():
         load_filings_demo(context.tenant)
+
+
+def _diff_words() -> dict:
+    """A recorded change filing's diff is keyed by partner field names: the contact keys are the
+    filings app's own (the registry's are registered by partners); choice codes get their words."""
+    from channelhub import audit
+    from filings import partner_fields
+
+    for field in partner_fields.change_fields():
+        if field.model_field.choices:
+            audit.register_value_labels(field.name, field.model_field.flatchoices)
+    return {key: label for key, (_attr, label) in partner_fields.CONTACT_FIELDS.items()}
 
 
 def register() -> None:
@@ -67,7 +83,7 @@ def register() -> None:
         ],
         file_owners=[(Filing, may_view_filing)],
         state_labels=[(Filing, FilingState), (CustomerRegistration, CustomerStatus)],
-        labels=VERBS,
+        labels={**VERBS, **_diff_words()},
         tiles=[
             modules.Tile(
                 key="filings",

@@ -8,6 +8,7 @@ moved first (``AlreadyChanged``) and writes the audit entry — and queues notif
 on commit. Views validate input and call these.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from channelhub import approvals, audit, periods, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.files import store_file
-from channelhub.models import Membership
+from channelhub.models import Activity, Membership
 from channelhub.notifications import Kind, notify
 from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
@@ -202,6 +203,7 @@ def create_filing(
         elif kind == K.NEW:
             filing.proposed = proposed
         filing.channel_type = _channel_type_for(kind, partner, filing.proposed)
+        _refuse_territory_clash(filing, by=by)
         filing.save()
         audit.record(filing, "filing.created", actor=by, to_state=filing.state)
     return filing
@@ -223,10 +225,26 @@ def update_filing(filing: Filing, *, by, fields: dict, proposed: dict) -> Filing
         elif locked.kind == K.NEW:
             locked.proposed = proposed
         locked.channel_type = _channel_type_for(locked.kind, locked.partner, locked.proposed)
+        _refuse_territory_clash(locked, by=by)
         locked.save()
         changes = audit.diff(before, _editable_values(locked))
         audit.record(locked, "filing.edited", actor=by, changes=changes)
     return locked
+
+
+def _for_partner_user(by, filing: Filing) -> bool:
+    """Messages for a partner user name no other partner."""
+    return roles.role_of(by, filing.tenant_id or get_current_tenant().pk) in roles.PARTNER_ROLES
+
+
+def _refuse_territory_clash(filing: Filing, *, by) -> None:
+    """Checked when the filing is drafted (and again when it is submitted, approved and recorded,
+    through the checklist): a territory that clashes with another partner's exclusive rights is
+    refused beside the field it is about, while the filer is still at the form."""
+    clash = checks.territory_problem(filing, anonymous=_for_partner_user(by, filing))
+    if clash is not None:
+        field, message = clash
+        raise ValidationError({field: message})
 
 
 def _editable_values(filing: Filing) -> dict:
@@ -272,7 +290,7 @@ def submit_filing(filing: Filing, *, by) -> Filing:
             locked.valid_until = deadlines.validity_end(today, get_settings())
         if locked.kind == K.TERMINATION and locked.partner_id:
             locked.impact_snapshot = checks.termination_impact(locked.partner)
-        result = checks.checklist(locked, today=today)
+        result = checks.checklist(locked, today=today, anonymous=_for_partner_user(by, locked))
         if not result.passed:
             raise ValidationError(
                 _("The filing is not complete: %(problems)s") % {"problems": result.message()}
@@ -405,38 +423,115 @@ def record_filing(filing: Filing, *, by, note: str = "") -> Filing:
     """
     roles.require(by, "filings.record", filing.tenant_id)  # also for the send-back below
     conflicts = {}
-    with transaction.atomic():
-        locked = workflow.lock(filing)
-        if locked.state != S.APPROVED:
-            raise workflow.WrongState(locked, _("Only approved filings can be recorded."))
-        today = periods.today()
-        if locked.valid_until and today > locked.valid_until:
-            raise ValidationError(
-                _("This filing's validity ended on %(date)s; it can no longer be recorded.")
-                % {"date": locked.valid_until.isoformat()}
-            )
-        partner = None
-        if locked.partner_id:
-            partner = Partner.objects.select_for_update().get(pk=locked.partner_id)
-        if locked.kind == K.CHANGE:
-            conflicts = checks.stale_fields(locked, partner)
-        if conflicts:
-            _send_back_stale(locked, conflicts, by=by)
-        else:
-            result = checks.checklist(locked, today=today)
-            if not result.passed:
+    try:
+        with transaction.atomic():
+            locked = workflow.lock(filing)
+            if locked.state != S.APPROVED:
+                raise workflow.WrongState(locked, _("Only approved filings can be recorded."))
+            today = periods.today()
+            if locked.valid_until and today > locked.valid_until:
                 raise ValidationError(
-                    _("This filing cannot be recorded: %(problems)s") % {"problems": result.message()}
+                    _("This filing's validity ended on %(date)s; it can no longer be recorded.")
+                    % {"date": locked.valid_until.isoformat()}
                 )
-            _record(locked, partner, by=by, note=note, today=today)
+            partner = None
+            if locked.partner_id:
+                partner = Partner.objects.select_for_update().get(pk=locked.partner_id)
+            if locked.kind == K.CHANGE:
+                conflicts = checks.stale_fields(locked, partner)
+            if conflicts:
+                _send_back_stale(locked, conflicts, by=by, note=note)
+            else:
+                result = checks.checklist(locked, today=today)
+                if not result.passed:
+                    raise ValidationError(
+                        _("This filing cannot be recorded: %(problems)s") % {"problems": result.message()}
+                    )
+                try:
+                    _record(locked, partner, by=by, note=note, today=today)
+                except ValidationError as refused:  # the registry's own checks, a moment later
+                    if isinstance(refused, workflow.WrongState):
+                        raise
+                    raise ValidationError(
+                        _("This filing cannot be recorded: %(problems)s")
+                        % {"problems": "; ".join(refused.messages)}
+                    ) from None
+    except ValidationError as blocked:
+        if not isinstance(blocked, workflow.WrongState):  # not "someone else recorded it first"
+            _announce_blocked(filing, blocked, by=by)
+        raise
     if conflicts:
         raise StaleFiling(locked, conflicts)
     return locked
 
 
-def _send_back_stale(filing: Filing, conflicts: dict, *, by) -> None:
+def _filer_side(filing: Filing) -> set:
+    """Who filed it and who answers for the partner: the filer, the submitter, the partner's
+    channel manager."""
+    people = {filing.created_by_id, filing.submitted_by_id}
+    if filing.partner_id:
+        people.add(filing.partner.owner_id)
+    return people - {None}
+
+
+def _announce_blocked(filing: Filing, refusal: ValidationError, *, by) -> None:
+    """A refused recording is written down (the filing's timeline) and told to the filer's side and
+    the approver — in its own transaction, since the recording's rolled back. Told once per reason:
+    the clerk trying again changes nothing."""
+    reasons = "; ".join(refusal.messages)
+    with transaction.atomic():
+        last = (
+            Activity.objects.filter(
+                content_type=ContentType.objects.get_for_model(Filing), object_id=filing.pk
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if last is not None and last.verb == "filing.record_blocked" and last.comment == reasons:
+            return
+        audit.record(filing, "filing.record_blocked", actor=by, comment=reasons)
+        _notify(
+            _filer_side(filing) | ({filing.approved_by_id} - {None}),
+            filing,
+            _("Recording blocked: %(title)s") % {"title": title_of(filing)},
+            _(
+                "%(clerk)s could not record this approved filing: %(reasons)s. "
+                "The clerk sends it back to the filer to correct it (or the filer withdraws it)."
+            )
+            % {"clerk": by.display_name, "reasons": reasons},
+        )
+
+
+def send_back_filing(filing: Filing, *, by, reason: str) -> Filing:
+    """The clerk sends an approved filing that cannot be recorded back to its filer, who corrects it
+    and submits it again (a new approval). The reason goes on the timeline and to the filer's side."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say why: the filer reads it.")})
+    with transaction.atomic():
+        workflow.transition(
+            filing,
+            "send_back",
+            by=by,
+            verb="filing.sent_back",
+            comment=reason,
+            refused=_("Only an approved filing that waits for recording can be sent back."),
+        )
+        _notify(
+            _filer_side(filing),
+            filing,
+            _("Sent back by the clerk for correction: %(title)s") % {"title": title_of(filing)},
+            _("%(clerk)s sent it back: %(reason)s. Correct it and submit it again.")
+            % {"clerk": by.display_name, "reason": reason},
+        )
+    return filing
+
+
+def _send_back_stale(filing: Filing, conflicts: dict, *, by, note: str = "") -> None:
     # Not the supervisor's decision: the recording found the partner changed (the clerk's
-    # filings.record is checked by record_filing), so the send-back is the system's.
+    # filings.record is checked by record_filing), so the send-back is the system's. The note the
+    # clerk typed for the recording is kept with it (nothing typed is lost).
+    comment = _("The partner record changed after this filing was made. Please check and resubmit it.")
     workflow.transition(
         filing,
         "return_for_correction",
@@ -444,7 +539,7 @@ def _send_back_stale(filing: Filing, conflicts: dict, *, by) -> None:
         verb="filing.stale",
         authority="system",
         changes=conflicts,
-        comment=_("The partner record changed after this filing was made. Please check and resubmit it."),
+        comment=comment + (f"\n{note.strip()}" if note and note.strip() else ""),
     )
     _notify(
         [filing.created_by],

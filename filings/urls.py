@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/submit/", filings.submit, name="submit"),
     path("<int:pk>/withdraw/", filings.withdraw, name="withdraw"),
     path("<int:pk>/record/", filings.record, name="record"),
+    path("<int:pk>/send-back/", filings.send_back, name="send-back"),
     path("<int:pk>/record.pdf", register.record_pdf, name="pdf"),
     # Customer registration (客户报备)
     path("customers/", customers.customer_list, name="customer-list"),
@@ -30,6 +31,8 @@ urlpatterns = [
     path("customers/<int:pk>/order/", customers.customer_order, name="customer-order"),
     path("customers/<int:pk>/release/", customers.customer_release, name="customer-release"),
     path("customers/<int:pk>/resolve/", customers.customer_resolve, name="customer-resolve"),
+    path("customers/<int:pk>/edit/", customers.customer_edit, name="customer-edit"),
+    path("customers/<int:pk>/withdraw/", customers.customer_withdraw, name="customer-withdraw"),
     # Tenant settings
     path("settings/", config.settings_page, name="settings"),
     path("settings/attachments/<int:pk>/toggle/", config.requirement_toggle, name="requirement-toggle"),

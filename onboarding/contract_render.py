@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
+from channelhub.validators import format_phone
+
 _ENGINE = Engine(
     dirs=[],
     app_dirs=False,
@@ -61,7 +63,7 @@ def contract_context(*, tenant, application, contract) -> dict:
             "address": application.registered_address,
             "channel_type": str(application.get_channel_type_display()),
             "contact_name": application.contact_name,
-            "contact_phone": application.contact_phone,
+            "contact_phone": format_phone(application.contact_phone),
             "contact_email": application.contact_email,
         },
         "contract": {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("campaigns/", config.campaign_list, name="campaigns"),
     path("campaigns/new/", config.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", config.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/qr.png", config.campaign_qr_png, name="campaign-qr"),
     path("training/", training.training, name="training"),
     path("training/<int:pk>/done/", training.training_done, name="training-done"),
     path("settings/", config.settings_page, name="settings"),

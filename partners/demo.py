@@ -529,13 +529,16 @@ def _children(rng, tenant, spec, plans, managers) -> None:
             name = _person(rng)
             if any(c.partner_id == partner.pk and c.name == name for c in contacts):
                 continue
+            prefix = f"1{rng.choice('3578')}{rng.randint(0, 9)}"
+            if prefix in ("154", "174", "179"):  # no mobile network uses these: the form would refuse them
+                prefix = prefix[:2] + "8"
             contacts.append(
                 PartnerContact(
                     tenant=tenant,
                     partner=partner,
                     name=name,
                     position=POSITIONS[number % len(POSITIONS)] if number else "总经理",
-                    mobile=f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                    mobile=f"{prefix}{rng.randint(10000000, 99999999)}",
                     email=f"contact{index}-{number}@example.cn",
                     is_primary=number == 0,
                 )

@@ -1,11 +1,13 @@
 """Forms of the partner registry. Every dropdown is built in ``__init__`` from the
 tenant-scoped default manager (never a class-level queryset)."""
 
+import copy
+
 from django import forms
-from django.core.validators import MinValueValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import validators
 from channelhub.files import XLSX, PrivateFileField
 from partners.models import (
     CATEGORIES_OF,
@@ -80,17 +82,41 @@ class PartnerForm(forms.ModelForm):
         self.fields["owner"].queryset = owner_choices() | owner_choices().model.objects.filter(
             pk=current_owner
         )
-        for name in ("registered_capital", "credit_limit"):
-            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0"})
-            self.fields[name].validators.append(MinValueValidator(0))
-        self.fields["credit_code"].widget.attrs.update(
-            {"autocomplete": "off", "maxlength": "18", "class": "font-monospace text-uppercase"}
-        )
+        # Registered capital is more than zero; a credit limit of zero means "no credit".
+        for name, allow_zero in (("registered_capital", False), ("credit_limit", True)):
+            if name in self.fields:
+                self.fields[name] = validators.amount_field(self.fields[name], allow_zero=allow_zero)
+        if "credit_code" in self.fields:
+            self.fields["credit_code"].widget.attrs.update(
+                {"autocomplete": "off", "maxlength": "18", "class": "font-monospace text-uppercase"}
+            )
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code"))
         validate_credit_code(code)
         return code
+
+    def clean(self):
+        """The registry's own cross-field rules, asked here as well (partners.services asks again
+        when it saves) so they are shown with the fields' errors in one round."""
+        from partners import services
+
+        cleaned = super().clean()
+        code = cleaned.get("credit_code")
+        if code and Partner.objects.filter(credit_code=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("credit_code", _("Another partner already has this credit code."))
+        territory = ("region", "channel_type", "exclusive_territory")
+        if "region" in self.fields and not any(name in self.errors for name in territory):
+            candidate = copy.copy(self.instance)
+            for name in territory:
+                if name in cleaned:
+                    setattr(candidate, name, cleaned[name])
+            if candidate.region_id and candidate.channel_type:
+                problem = services.territory_problem(candidate)
+                if problem:
+                    field, message = problem
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
 
     def _post_clean(self):
         # Uniqueness and the territory rules are the service's to check (with the same
@@ -130,6 +156,11 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, max_mb: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"] = PrivateFileField(label=_("File"), max_mb=max_mb)
+        validators.date_field(
+            self.fields["issued_on"],
+            validators.NotInFuture(_("A document cannot be issued in the future: today is %(today)s.")),
+        )
+        validators.date_field(self.fields["expires_on"])
 
     def clean(self):
         cleaned = super().clean()
@@ -154,15 +185,14 @@ class RewardPenaltyForm(forms.Form):
             ),
         ],
     )
-    amount = forms.DecimalField(
+    amount = validators.AmountField(
         label=_("Amount (CNY)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
         required=False,
         help_text=_("Required for cash rewards and fines."),
     )
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = forms.DateField(
+        label=_("Date"), widget=DATE_WIDGET, error_messages={"invalid": validators.DATE_INVALID}
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def clean(self):
@@ -170,7 +200,11 @@ class RewardPenaltyForm(forms.Form):
         kind, category = cleaned.get("kind"), cleaned.get("category")
         if kind and category and category not in CATEGORIES_OF[kind]:
             self.add_error("category", _("This category does not belong to the chosen kind."))
-        if category in (RewardPenaltyCategory.CASH, RewardPenaltyCategory.FINE) and not cleaned.get("amount"):
+        if (
+            category in (RewardPenaltyCategory.CASH, RewardPenaltyCategory.FINE)
+            and not cleaned.get("amount")
+            and "amount" not in self.errors  # "abc" is told once, as what it is
+        ):
             self.add_error("amount", _("Please enter the amount."))
         return cleaned
 
@@ -205,6 +239,27 @@ class RegionForm(forms.ModelForm):
             del self.fields["parent"]  # moving a region would move every partner in it
         else:
             self.fields["parent"].queryset = regions_queryset().filter(level__lt=3, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("name") or "").strip()
+        if self.instance.pk and name == self.instance.name:
+            return cleaned  # a name from before is not judged again when something else changes
+        is_province = self.instance.parent_id is None if self.instance.pk else cleaned.get("parent") is None
+        if name and "parent" not in self.errors and is_province:
+            # The top of the tree is a province of China, written out in full (浙江 → 浙江省).
+            try:
+                validators.validate_province(name)
+            except forms.ValidationError as error:
+                self.add_error("name", error)
+            else:
+                cleaned["name"] = validators.province_named(name)
+        elif name:
+            try:
+                validators.validate_place(name)
+            except forms.ValidationError as error:
+                self.add_error("name", error)
+        return cleaned
 
     def _post_clean(self):
         pass

@@ -16,7 +16,7 @@ not opened at all; either is refused on the upload form.
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channelhub import audit, exports, files, roles
+from channelhub import audit, exports, files, roles, validators
 from partners.forms import region_sort_key
 from partners.models import (
     ChannelType,
@@ -300,22 +300,19 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+# Registered capital is more than zero; a credit limit of zero means "no credit".
+AMOUNT_MAY_BE_ZERO = {"registered_capital": False, "credit_limit": True}
+
+
 def _money(row: Row, key: str, text: str):
+    """The shared amount rules (channelhub.validators): the same messages as the forms'."""
     if not text:
         return None
-    raw = text.replace(",", "").replace("，", "").replace("元", "").replace("¥", "").replace("￥", "").strip()
-    factor = Decimal(1)
-    if raw.endswith("万"):
-        raw, factor = raw[:-1], Decimal(10000)
     try:
-        amount = (Decimal(raw) * factor).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        row.error(key, _("“%(value)s” is not an amount.") % {"value": text})
+        return validators.parse_amount(text, allow_zero=AMOUNT_MAY_BE_ZERO.get(key, False))
+    except ValidationError as error:
+        row.error(key, error.messages[0])
         return None
-    if amount < 0 or amount >= Decimal("1e12"):
-        row.error(key, _("“%(value)s” is out of range.") % {"value": text})
-        return None
-    return amount
 
 
 class Context:
@@ -466,6 +463,14 @@ def _region(row: Row, context: Context):
                 return None
             break
         found = context.region_index.get((region.pk if region else None, _norm(name)))
+        if found is None and level == 1:
+            try:
+                validators.validate_province(name)
+            except ValidationError as error:  # "火星省": not a province at all, said as the forms say it
+                row.error(key, error.messages[0])
+                return None
+            # "浙江" is the tree's "浙江省"
+            found = context.region_index.get((None, _norm(validators.province_named(name))))
         if found is None or found.level != level:
             where = region.path if region else ""
             row.error(

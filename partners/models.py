@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
+from channelhub.validators import PhoneNumberField
 from partners.validators import validate_credit_code
 
 
@@ -270,7 +271,7 @@ class PartnerContact(TenantOwnedModel):
     )
     name = models.CharField(_("name"), max_length=60)
     position = models.CharField(_("position"), max_length=60, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    mobile = PhoneNumberField(_("mobile"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     is_active = models.BooleanField(

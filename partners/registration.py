@@ -94,8 +94,13 @@ def _field_labels() -> dict:
             "is_active": _("Still a contact"),
             "notes": _("Notes"),
             "valid_until": _("Valid until"),
+            "category": _("Category"),
+            "amount": _("Amount (CNY)"),
         }
     )
+    from partners.models import RewardPenaltyCategory
+
+    audit.register_value_labels("category", RewardPenaltyCategory.choices)
     return {key: label for key, label in labels.items() if key not in audit.LABELS}
 
 

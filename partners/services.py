@@ -8,23 +8,27 @@ Refusals are ``ValidationError`` (with the form field they concern where there i
 ``PermissionDenied``.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition
 
 from channelhub import approvals, audit, files, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.models import ApprovalRequest, Membership, User
 from channelhub.models.approvals import ApprovalStatus
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, choice, notify
 from channelhub.roles import Role
 from channelhub.tenancy import get_current_tenant
 from partners.models import (
     AMOUNT_REQUIRED,
     CATEGORIES_OF,
+    DocumentKind,
     Partner,
     PartnerContact,
     PartnerDocument,
@@ -136,9 +140,29 @@ def territory_conflict(partner, claims) -> tuple | None:
     return None
 
 
-def _check_territory(partner) -> None:
+@dataclass(frozen=True)
+class TerritoryClash:
+    """Who is in the way of a partner's territory (``territory_clash``)."""
+
+    holder: str  # the other partner's name
+    region: str  # where, as a path ("浙江省 / 杭州市")
+    exclusive: bool  # the other partner holds exclusive rights there
+    field: str  # the partner field the clash is about: "exclusive_territory" or "region"
+
+    def message(self, *, holder: str | None = None) -> str:
+        """The registry's words; ``holder`` replaces the other partner's name (for partner users,
+        who are not told other partners' names)."""
+        if self.exclusive:
+            text = _("%(partner)s holds exclusive rights for this channel type in %(region)s.")
+        else:
+            text = _("%(partner)s already works in %(region)s with the same channel type.")
+        return text % {"partner": holder or self.holder, "region": self.region}
+
+
+def territory_clash(partner) -> TerritoryClash | None:
+    """The clash of ``partner``'s territory (saved or not) with another live partner's, if any."""
     if partner.region_id is None or partner.status == PartnerStatus.TERMINATED:
-        return
+        return None
     overlap = _territory_overlap(partner.region_id)
     claims = (
         Partner.objects.filter(region_id__in=overlap, channel_type=partner.channel_type)
@@ -148,15 +172,17 @@ def _check_territory(partner) -> None:
     )
     clash = territory_conflict(partner, claims)
     if clash is None:
-        return
+        return None
     _pk, name, region_id, exclusive = clash
     region = Region.objects.select_related("parent__parent").get(pk=region_id)
-    if exclusive:
-        message = _("%(partner)s holds exclusive rights for this channel type in %(region)s.")
-    else:
-        message = _("%(partner)s already works in %(region)s with the same channel type.")
     field = "exclusive_territory" if partner.exclusive_territory else "region"
-    raise ValidationError({field: message % {"partner": name, "region": region.path}})
+    return TerritoryClash(name, region.path, exclusive, field)
+
+
+def _check_territory(partner) -> None:
+    clash = territory_clash(partner)
+    if clash is not None:
+        raise ValidationError({clash.field: clash.message()})
 
 
 def _validate(partner, *, previous_owner_id=None) -> None:
@@ -197,7 +223,9 @@ def create_partner(*, data: dict, by, via: str = "web") -> Partner:
             partner, "partner.created", actor=by, to_state=partner.status, changes=_created(partner), via=via
         )
         notify_owner(
-            partner, by=by, title=_("New partner in your portfolio: %(name)s") % {"name": partner.name}
+            partner,
+            by=by,
+            title=Text(gettext_noop("New partner in your portfolio: %(name)s"), name=partner.name),
         )
     return partner
 
@@ -233,7 +261,9 @@ def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
             audit.record(partner, "partner.changed", actor=by, changes=changes, via=via)
             if partner.owner_id != stored["owner_id"]:
                 notify_owner(
-                    partner, by=by, title=_("Partner handed over to you: %(name)s") % {"name": partner.name}
+                    partner,
+                    by=by,
+                    title=Text(gettext_noop("Partner handed over to you: %(name)s"), name=partner.name),
                 )
     except ValidationError:
         _restore(partner, stored)
@@ -254,9 +284,9 @@ def _restore(partner, stored: dict) -> None:
         setattr(partner, attname, value)
 
 
-def notify_owner(partner, *, by, title: str, kind: str = Kind.GENERAL) -> None:
+def notify_owner(partner, *, by, title, kind: str = Kind.GENERAL) -> None:
     if partner.owner_id and partner.owner_id != getattr(by, "pk", None):
-        notify([partner.owner_id], kind=kind, title=title, url=partner_url(partner))
+        notify([partner.owner_id], kind=kind, title=title, url=partner_url(partner), actor=by)
 
 
 # --- status --------------------------------------------------------------------------------
@@ -304,10 +334,12 @@ def _announce_status(partner, *, by, reason: str) -> None:
     notify(
         _status_recipients(partner, by),
         kind=Kind.PARTNER_STATUS,
-        title=_("%(name)s is now %(status)s")
-        % {"name": partner.name, "status": partner.get_status_display()},
+        title=Text(
+            gettext_noop("%(name)s is now %(status)s"), name=partner.name, status=choice(partner, "status")
+        ),
         body=reason,
         url=partner_url(partner),
+        actor=by,
     )
 
 
@@ -515,14 +547,18 @@ def record_reward_penalty(partner, *, kind, category, amount, reason, date, by) 
             f"partner.{kind}_recorded",
             actor=by,
             comment=reason,
-            changes={str(entry.get_category_display()): ["", str(amount or "")]},
+            # Codes, put into the reader's words by the timeline (partners/registration.py).
+            changes={"category": ["", entry.category], "amount": ["", str(amount or "")]},
         )
         if kind == "penalty":
             notify_owner(
                 partner,
                 by=by,
-                title=_("Penalty recorded for %(name)s: %(category)s")
-                % {"name": partner.name, "category": entry.get_category_display()},
+                title=Text(
+                    gettext_noop("Penalty recorded for %(name)s: %(category)s"),
+                    name=partner.name,
+                    category=choice(entry, "category"),
+                ),
             )
     return entry
 
@@ -702,3 +738,105 @@ def admitted(credit_code: str) -> Partner | None:
     if not code:
         return None
     return Partner.objects.filter(credit_code=code).exclude(admission_reference="").first()
+
+
+# --- territory questions asked before a change is made (filings, onboarding) -----------------
+
+
+def territory_problem(partner, *, anonymous: bool = False) -> tuple[str, str] | None:
+    """``(field, message)`` when ``partner`` — saved or not, as it would be after a change — clashes
+    with another partner's exclusive territory (the registry's own rule, ``_check_territory``);
+    ``None`` when it does not. Lets a filing or a contract be checked when it is drafted and
+    submitted, long before the registry would refuse the change itself. ``anonymous``: the
+    message does not name the other partner (for partner users)."""
+    clash = territory_clash(partner)
+    if clash is None:
+        return None
+    return clash.field, clash.message(holder=_("Another partner") if anonymous else None)
+
+
+# The suffixes a place name may be written with or without (浙江 / 浙江省, 杭州 / 杭州市).
+_PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "州", "盟", "旗")
+
+
+def _place_key(name: str) -> str:
+    name = "".join((name or "").split())
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def region_for(names) -> Region | None:
+    """The region of the tenant's territory tree that ``names`` (province first: "浙江省",
+    "杭州市", "西湖区") name, with or without the 省/市/区/县 suffix; ``None`` unless every name
+    is found (a territory is never widened to the province because its city is missing)."""
+    names = [name for name in names if name and name.strip()]
+    if not names:
+        return None
+    rows = list(Region.objects.filter(is_active=True).values_list("pk", "parent_id", "name"))
+    parent_id = None
+    for name in names:
+        found = [pk for pk, parent, label in rows if parent == parent_id and label == name.strip()] or [
+            pk for pk, parent, label in rows if parent == parent_id and _place_key(label) == _place_key(name)
+        ]
+        if len(found) != 1:
+            return None
+        parent_id = found[0]
+    return Region.objects.select_related("parent__parent").get(pk=parent_id)
+
+
+# --- what an admitted application brings along (onboarding) ----------------------------------
+
+
+_CARRIED = ("contact", "position", "mobile", "email")  # what the application's contact brings
+
+
+def carry_over_admission(partner, *, by, reference: str, contact: dict | None = None, documents=()) -> dict:
+    """Give the partner an admitted application's primary contact and qualification documents,
+    each marked with where it came from (the contact's notes, the timeline entries name
+    ``reference``). ``contact``: name, position, mobile, email; ``documents``: ``(stored file of the
+    partner, document code)`` pairs — a code the registry knows (``business_licence``…) keeps its
+    kind, any other becomes "other". Call inside the admission's transaction. Returns what was
+    added: ``{"contact": PartnerContact | None, "documents": [PartnerDocument]}``."""
+    source = _("From admission application %(reference)s") % {"reference": reference}
+    added = {"contact": None, "documents": []}
+    contact = contact or {}
+    name = str(contact.get("name") or "").strip()
+    if name:
+        values = {
+            "name": name[:60],
+            "position": str(contact.get("position") or "").strip()[:60],
+            # A phone number object or text: the contact's field takes either (its own form).
+            "mobile": contact.get("mobile") or "",
+            "email": str(contact.get("email") or "").strip(),
+        }
+        current = partner.contacts.filter(is_primary=True, is_active=True).exists()
+        new = PartnerContact(partner=partner, is_primary=not current, notes=source[:200], **values)
+        new.save()  # the application's form checked these values when the applicant sent them
+        audit.record(
+            partner,
+            "partner.contact_added",
+            actor=by,
+            comment=f"{new.name} · {source}",
+            changes=audit.diff({}, {k: v for k, v in _contact_values(new).items() if k in _CARRIED}),
+            via="admission",
+        )
+        added["contact"] = new
+    kinds = {value for value, _label in DocumentKind.choices}
+    for stored, code in documents:
+        document = PartnerDocument.objects.create(
+            partner=partner,
+            kind=code if code in kinds else DocumentKind.OTHER,
+            file=stored,
+            uploaded_by=stored.uploaded_by,
+        )
+        audit.record(
+            partner,
+            "partner.document_added",
+            actor=by,
+            comment=f"{document.get_kind_display()} · {stored.original_name} · {source}",
+            via="admission",
+        )
+        added["documents"].append(document)
+    return added

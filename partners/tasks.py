@@ -11,11 +11,11 @@ from celery import shared_task
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import audit, periods, roles
 from channelhub.models import Tenant
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, choice, notify
 from channelhub.roles import Role
 from channelhub.tenancy import get_current_tenant
 from partners.models import PartnerDocument, PartnerStatus
@@ -78,19 +78,20 @@ def notify_expiring_documents(*, tenant_id: int, today: str | None = None) -> in
             )
             if not claimed:
                 continue  # another run took it
-            with translation.override(tenant.default_language):
-                days_left = (document.expires_on - today_date).days
-                if days_left < 0:
-                    title = _("%(document)s of %(partner)s expired on %(date)s")
-                else:
-                    title = _("%(document)s of %(partner)s expires on %(date)s")
-                title = title % {
-                    "document": document.get_kind_display(),
-                    "partner": partner.name,
-                    "date": document.expires_on.isoformat(),
-                }
-                body = _("Ask the partner for the renewed document and upload it on the partner's page.")
+            days_left = (document.expires_on - today_date).days
+            title = Text(
+                gettext_noop("%(document)s of %(partner)s expired on %(date)s")
+                if days_left < 0
+                else gettext_noop("%(document)s of %(partner)s expires on %(date)s"),
+                document=choice(document, "kind"),
+                partner=partner.name,
+                date=document.expires_on.isoformat(),
+            )
+            body = Text(
+                gettext_noop("Ask the partner for the renewed document and upload it on the partner's page.")
+            )
             notify(recipients, kind=Kind.DOCUMENT_EXPIRING, title=title, body=body, url=partner_url(partner))
-            audit.record(partner, "partner.document_expiring", comment=title, via="job")
+            with translation.override(tenant.default_language):
+                audit.record(partner, "partner.document_expiring", comment=str(title), via="job")
         sent += 1
     return sent

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channelhub.roles import PARTNER_ROLES, Role
 from channelhub.tenancy import TenantOwnedModel, TenantQuerySet, TenantScopedManager
+from channelhub.validators import PhoneNumberField
 
 
 class UserManager(BaseUserManager):
@@ -41,7 +42,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    # Blank: the workspace's default. Used for the interface after log-in and the person's e-mails.
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

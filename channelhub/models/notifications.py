@@ -14,6 +14,11 @@ class Notification(TenantOwnedModel):
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The same words kept as a message id and its parameters (channelhub.notifications.Text),
+    # so each reader sees them in their own language; title/body are the words in the tenant's
+    # language, for the admin and for rows made before the texts were kept.
+    title_text = models.JSONField(null=True, blank=True, editable=False)
+    body_text = models.JSONField(null=True, blank=True, editable=False)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -26,6 +31,18 @@ class Notification(TenantOwnedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        from channelhub.notifications import Text
+
+        return Text.render(self.title_text) if self.title_text else self.title
+
+    @property
+    def shown_body(self) -> str:
+        from channelhub.notifications import Text
+
+        return Text.render(self.body_text) if self.body_text else self.body
 
 
 class NotificationPreference(TenantOwnedModel):

@@ -38,6 +38,39 @@ def audit_label(code):
 
 
 @register.filter
+def money(value, currency="CNY"):
+    """``{{ amount|money }}`` → ``¥2,000,000.00`` (channelhub.formats.money)."""
+    from channelhub.formats import money as written
+
+    return written(value, currency)
+
+
+@register.filter
+def via_label(via):
+    from channelhub.audit import via_label as words
+
+    return words(via)
+
+
+@register.filter
+def change_rows(activity):
+    """The activity's diff as rows (label, old, new) in the reader's language."""
+    from channelhub.audit import change_rows as rows
+
+    return rows(activity)
+
+
+@register.filter
+def phone(value):
+    """``{{ contact.mobile|phone }}`` → ``138 0013 8000`` / ``0571 8888 6666`` (national format for
+    Chinese numbers, international for others, a value that is no number as typed:
+    channelhub.validators.format_phone)."""
+    from channelhub.validators import format_phone
+
+    return format_phone(value)
+
+
+@register.filter
 def state_label(activity, code):
     """``{{ entry|state_label:entry.from_state }}``: a state code in words, as a state of the
     activity's own subject (channelhub.audit.STATE_LABELS)."""

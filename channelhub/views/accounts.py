@@ -10,9 +10,17 @@ from django.views.i18n import set_language as django_set_language
 from channelhub import lockout, services
 from channelhub.access import public_view
 from channelhub.forms import AcceptInvitationForm, LockoutAuthenticationForm, OutboxPasswordResetForm
+from channelhub.views.profile import apply_preferred_language
+
+
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        # The interface speaks the language the person chose on their profile, from the first page.
+        return apply_preferred_language(super().form_valid(form), form.get_user())
+
 
 login_page = public_view(
-    auth_views.LoginView.as_view(
+    LoginView.as_view(
         template_name="registration/login.html",
         authentication_form=LockoutAuthenticationForm,
         redirect_authenticated_user=True,

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from channelhub.files import files_of
 from channelhub.forms import add_service_errors
 from channelhub.models import ApprovalRequest, StoredFile
 from channelhub.models.approvals import Decision
-from channelhub.roles import Role
+from channelhub.roles import Role, can
 from channelhub.tenancy import tenant_context
 
 
@@ -28,18 +29,25 @@ class DecisionForm(forms.Form):
     )
 
 
+def may_open_approval(request, approval: ApprovalRequest) -> bool:
+    """Who may open a request's page: staff (``approvals.view``) who requested it, approve one of
+    its steps (by name or role), or the tenant admin. The page's own rule, and the rule of every
+    button that leads to it (a filing's or an application's page), so none leads to a 403 or 404."""
+    membership = request.membership
+    if membership is None or not can(membership.role, "approvals.view"):
+        return False
+    user, role = request.user, membership.role
+    if role == Role.TENANT_ADMIN or approval.requested_by_id == user.pk:
+        return True
+    return approval.steps.filter(Q(approver=user) | Q(approver__isnull=True, approver_role=role)).exists()
+
+
 def get_approval_for_user(request, pk) -> ApprovalRequest:
     """Requester, approvers (by name or role) and tenant admins see a request; others get 404."""
     approval = get_for_tenant_or_404(ApprovalRequest.objects.select_related("requested_by"), pk=pk)
-    user, role = request.user, request.membership.role
-    if role == Role.TENANT_ADMIN or approval.requested_by_id == user.pk:
-        return approval
-    if (
-        approval.steps.filter(approver=user).exists()
-        or approval.steps.filter(approver__isnull=True, approver_role=role).exists()
-    ):
-        return approval
-    raise Http404
+    if not may_open_approval(request, approval):
+        raise Http404
+    return approval
 
 
 @never_cache

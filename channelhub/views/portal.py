@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from channelhub import modules
 from channelhub.access import login_view, public_view, tenant_view
+from channelhub.middleware import PARTNER_ENDED
 from channelhub.models import Membership
 from channelhub.roles import Role, can
 
@@ -33,6 +34,18 @@ def modules_for(role: str) -> list[modules.Tile]:
     return modules.tiles_for(role)
 
 
+def ended_partner_memberships(user) -> list[Membership]:
+    """The user's partner memberships that ended because their partner's cooperation ended (a
+    terminated partner's users are deactivated): they are told so, not "ask for an invitation"."""
+    return list(
+        Membership.all_tenants.filter(
+            user=user, is_active=False, tenant__is_active=True, partner__status=PARTNER_ENDED
+        )
+        .select_related("tenant", "partner")
+        .order_by("tenant__name")
+    )
+
+
 @never_cache
 @login_view
 def entry(request):
@@ -44,7 +57,11 @@ def entry(request):
     )
     if len(memberships) == 1:
         return redirect("home", tenant_slug=memberships[0].tenant.slug)
-    return render(request, "channelhub/choose_tenant.html", {"memberships": memberships})
+    return render(
+        request,
+        "channelhub/choose_tenant.html",
+        {"memberships": memberships, "ended": ended_partner_memberships(request.user)},
+    )
 
 
 @never_cache
@@ -67,3 +84,12 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@public_view
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the real icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -34,7 +34,10 @@ class CustomerStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     LAPSED = "lapsed", _("Lapsed")
     RELEASED = "released", _("Released")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the partner")
 
 
 # Registrations that hold a customer: nobody else may register it meanwhile.
 HOLDING_STATUSES = (CustomerStatus.PROTECTED, CustomerStatus.WON)
+# Registrations their partner may still correct or withdraw (an order recorded settles it).
+OPEN_STATUSES = (CustomerStatus.PROTECTED, CustomerStatus.CONFLICT)

@@ -8,10 +8,20 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
-from filings.models.choices import HOLDING_STATUSES, CustomerStatus
+from channelhub.validators import PhoneNumberField
+from filings.models.choices import HOLDING_STATUSES, OPEN_STATUSES, CustomerStatus
 
 C = CustomerStatus
 _holding = Q(status__in=[s.value for s in HOLDING_STATUSES])
+
+
+def by_its_partner(registration, user) -> bool:
+    """The user is one of the registration's partner's own active users."""
+    from channelhub.models import Membership
+
+    return Membership.all_tenants.filter(
+        user_id=user.pk, tenant_id=registration.tenant_id, partner_id=registration.partner_id, is_active=True
+    ).exists()
 
 
 class CustomerRegistration(ConcurrentTransitionMixin, TenantOwnedModel):
@@ -31,7 +41,7 @@ class CustomerRegistration(ConcurrentTransitionMixin, TenantOwnedModel):
     )
     customer_name = models.CharField(_("customer name"), max_length=200)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     region = models.CharField(_("region"), max_length=100)
     project_name = models.CharField(_("project"), max_length=200, blank=True)
@@ -107,6 +117,11 @@ class CustomerRegistration(ConcurrentTransitionMixin, TenantOwnedModel):
     def is_holding(self) -> bool:
         return self.status in HOLDING_STATUSES
 
+    @property
+    def is_open(self) -> bool:
+        """Its partner may still correct it or withdraw it."""
+        return self.status in OPEN_STATUSES
+
     # Pure transitions, run by filings.customers through channelhub.workflow.transition().
     # An order is recorded by a manager on the page (the orders module will pass its own authority).
     @transition(field=status, source=C.PROTECTED, target=C.WON, permission=workflow.may("customers.manage"))
@@ -130,6 +145,16 @@ class CustomerRegistration(ConcurrentTransitionMixin, TenantOwnedModel):
         field=status, source=C.CONFLICT, target=C.DECLINED, permission=workflow.may("customers.manage")
     )
     def decline(self):
+        pass
+
+    # The partner gives up its own registration (protected, or in conflict) with a reason.
+    @transition(
+        field=status,
+        source=list(OPEN_STATUSES),
+        target=C.WITHDRAWN,
+        permission=workflow.may("customers.withdraw", by_its_partner),
+    )
+    def withdraw(self):
         pass
 
     @transition(

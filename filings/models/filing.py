@@ -160,6 +160,14 @@ class Filing(ConcurrentTransitionMixin, TenantOwnedModel):
     def return_for_correction(self):
         pass
 
+    # The clerk cannot record it (an exclusive territory taken meanwhile, a partner changed...):
+    # back to the filer with the clerk's reason, to correct and submit again.
+    @transition(
+        field=state, source=S.APPROVED, target=S.RETURNED, permission=workflow.may("filings.send_back")
+    )
+    def send_back(self):
+        pass
+
     @transition(field=state, source=S.SUBMITTED, target=S.REJECTED, custom=workflow.BY_APPROVAL)
     def reject(self):
         pass

@@ -1,4 +1,7 @@
-"""Customer registration pages: list (conflicts for managers), register, detail and its actions."""
+"""Customer registration pages: list (conflicts for managers), register, detail and its actions
+(a manager's order, release and conflict decision; the partner's own correction and withdrawal)."""
+
+import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -77,12 +80,17 @@ def customer_new(request):
 @tenant_view("customers.view", model=CustomerRegistration)
 def customer_detail(request, pk, *, forms=None, status=200):
     registration = get_registration_for_user(request, pk)
-    may_manage = roles.can(request.membership.role, "customers.manage")
+    role = request.membership.role
+    may_manage = roles.can(role, "customers.manage")
     forms = forms or {}
     holder = registration.conflicts_with if may_manage else None
     context = {
         "registration": registration,
         "may_manage": may_manage,
+        # Partner users reach only their own partner's registrations (get_registration_for_user).
+        "may_edit": registration.is_open and roles.can(role, "customers.edit"),
+        "may_withdraw": registration.is_open and roles.can(role, "customers.withdraw"),
+        "withdraw_form": forms.get("withdraw") or ReasonForm(),
         "holder": holder,
         "related_conflicts": list(registration.conflicts.select_related("partner")) if may_manage else [],
         "order_form": forms.get("order") or OrderForm(initial={"on": periods.today()}),
@@ -142,3 +150,52 @@ def customer_resolve(request, pk):
             messages.success(request, _("The conflict is resolved."))
             return _to_detail(request, registration)
     return customer_detail(request, pk, forms={"resolve": form}, status=400)
+
+
+def _edit_form(request, registration):
+    # A copy: validating the form writes to its instance, and the page shows the stored values.
+    form = CustomerRegistrationForm(
+        request.POST or None, instance=copy.copy(registration), membership=request.membership
+    )
+    form.fields.pop("partner", None)  # a registration stays with its partner
+    return form
+
+
+@never_cache
+@tenant_view("customers.edit", model=CustomerRegistration)
+def customer_edit(request, pk):
+    registration = get_registration_for_user(request, pk)
+    if not registration.is_open:
+        messages.error(request, _("Only a protected registration or one in conflict can be changed."))
+        return _to_detail(request, registration)
+    form = _edit_form(request, registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customers.edit_registration(registration, by=request.user, data=form.registration_values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved the registration."))
+            return _to_detail(request, registration)
+    return render(
+        request,
+        "filings/customers/form.html",
+        {"form": form, "registration": registration},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@tenant_view("customers.withdraw", model=CustomerRegistration)
+def customer_withdraw(request, pk):
+    registration = get_registration_for_user(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            customers.withdraw_registration(registration, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The registration was withdrawn."))
+            return _to_detail(request, registration)
+    return customer_detail(request, pk, forms={"withdraw": form}, status=400)

@@ -13,14 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from channelhub import approvals, periods, roles
+from channelhub import approvals, periods
 from channelhub.access import get_for_tenant_or_404, tenant_view
 from channelhub.files import files_of
 from channelhub.forms import add_service_errors
+from channelhub.views.approvals import may_open_approval
 from filings import checks, partner_fields, presenters, services
 from filings.access import (
     get_filing_for_user,
     may_edit_filing,
+    may_record_filing,
+    may_send_back_filing,
     may_view_filing,
     may_withdraw_filing,
     timeline_seen_by,
@@ -197,9 +200,15 @@ def detail(request, pk, *, forms=None, status=200):
     filing = get_filing_for_user(request, pk)
     if not may_view_filing(request, filing):
         raise Http404
-    role = request.membership.role
     today = periods.today()
     editable = may_edit_filing(request, filing)
+    approval = approvals.latest_request(filing)
+    checklist = (
+        checks.checklist(filing, today=today, anonymous=request.membership.is_partner_user)
+        if filing.state in (S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED)
+        else None
+    )
+    may_record = may_record_filing(request, filing)
     files = list(files_of(filing).select_related("uploaded_by"))
     requirements = checks.required_attachments(filing)
     required_codes = {r.code for r in requirements}
@@ -208,22 +217,25 @@ def detail(request, pk, *, forms=None, status=200):
         "filing": filing,
         "content_rows": presenters.content_rows(filing, with_diff=False),
         "diff": presenters.diff(filing),
-        "checklist": checks.checklist(filing, today=today)
-        if filing.state in (S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED)
-        else None,
+        "checklist": checklist,
         "attachments": [(r, [f for f in files if f.kind == r.code]) for r in requirements],
         "other_files": [f for f in files if f.kind not in required_codes],
-        "approval": approvals.latest_request(filing),
+        # The button to the approval only for those its page lets in (the page's own rule).
+        "approval": approval if approval is not None and may_open_approval(request, approval) else None,
         "timeline": timeline_seen_by(request, filing),
         "editable": editable,
         "may_submit": editable,
         "may_withdraw": filing.state in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED)
         and may_withdraw_filing(request, filing),
-        "may_record": filing.state == S.APPROVED and roles.can(role, "filings.record"),
+        "may_record": may_record,
+        "may_send_back": may_send_back_filing(request, filing),
+        # Approved, but recording would be refused: the clerk sees why and sends it back.
+        "blocked": may_record and checklist is not None and not checklist.passed,
         "attachment_form": forms.get("attach")
         or AttachmentForm(requirements=requirements, max_mb=request.tenant.upload_limit_mb),
         "note_form": forms.get("record") or NoteForm(),
         "withdraw_form": forms.get("withdraw") or ReasonForm(),
+        "send_back_form": forms.get("send_back") or ReasonForm(prefix="send_back"),
         # What an action was refused for, beyond its fields: shown at the top, whichever form it was.
         "refused": [error for form in forms.values() for error in form.non_field_errors()],
         "stale": stale,
@@ -319,3 +331,24 @@ def record(request, pk):
             messages.success(request, _("Recorded as %(number)s.") % {"number": recorded.record_number})
             return _to_detail(request, filing)
     return detail(request, pk, forms={"record": form}, status=400)
+
+
+@require_POST
+@tenant_view("filings.send_back", model=Filing)
+def send_back(request, pk):
+    """The clerk sends an approved filing back to its filer, with a reason (the form keeps it on
+    a refusal)."""
+    filing = get_filing_for_user(request, pk)
+    form = ReasonForm(request.POST, prefix="send_back")
+    if form.is_valid():
+        try:
+            services.send_back_filing(filing, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sent back to %(filer)s for correction.") % {"filer": filing.created_by.display_name},
+            )
+            return _to_detail(request, filing)
+    return detail(request, pk, forms={"send_back": form}, status=400)

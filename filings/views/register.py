@@ -139,7 +139,6 @@ def export(request):
         headers=headers,
         rows=rows,
         title=_("Filing register"),
-        filename=f"filing-register-{today:%Y%m%d}.xlsx",
     )
 
 
@@ -164,7 +163,10 @@ def record_pdf(request, pk):
     }
     pdf = render_pdf("filings/documents/record.html", context, language=request.LANGUAGE_CODE)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = filing.record_number or f"filing-{filing.pk}"
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    exports.attachment(
+        response,
+        exports.download_name(filing.record_number or _("Filing %(pk)s") % {"pk": filing.pk}, "pdf"),
+        inline=True,
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import validators
 from channelhub.roles import PERMISSIONS, Role
 from onboarding.forms.staff import PersonChoiceField, people_with
 from onboarding.models import (
@@ -125,6 +126,8 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people_with("onboarding.review")
+        for name in ("opens_on", "closes_on"):
+            validators.date_field(self.fields[name])
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -133,3 +136,19 @@ class CampaignForm(forms.ModelForm):
         if Campaign.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another campaign uses this web address."))
         return slug
+
+    def clean_regions(self):
+        """Provinces, cities or 全国, separated by 、 or commas; a province must be a real one
+        (the public form holds applicants to the provinces and cities named here)."""
+        text = self.cleaned_data["regions"]
+        for part in validators.PLACE_SEPARATORS.split(text):
+            if part:
+                validators.validate_place(part)
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The campaign must close after it opens."))
+        return cleaned

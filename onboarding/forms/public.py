@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import validators
 from channelhub.files import PrivateFileField
 from onboarding.forms.fields import MultipleFileField
 from onboarding.models import Application
-from partners.models import ChannelType
+from partners.models import ChannelType, Region, RegionLevel
 from partners.validators import normalise_credit_code
 
 TIMESTAMP_SALT = "onboarding.apply.started"
@@ -80,6 +81,15 @@ HELP = {
 }
 
 
+# Amounts of the form, and whether zero is a sensible answer (a young company's revenue).
+AMOUNTS = {
+    "registered_capital": False,
+    "annual_revenue": True,
+    "last_year_sales": True,
+    "expected_annual_sales": False,
+}
+
+
 def started_stamp() -> str:
     return signing.dumps(time.time(), salt=TIMESTAMP_SALT)
 
@@ -108,6 +118,16 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, campaign, requirements, held=None, max_mb=10, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign, self.requirements, self.held = campaign, requirements, held or {}
+        for name, allow_zero in AMOUNTS.items():
+            self.fields[name] = validators.amount_field(self.fields[name], allow_zero=allow_zero)
+        validators.date_field(
+            self.fields["established_on"],
+            validators.NotInFuture(_("A company cannot be established in the future: today is %(today)s.")),
+        )
+        if campaign.regions and not validators.is_nationwide(campaign.regions):
+            self.fields["province"].help_text = _("This campaign seeks partners in: %(regions)s.") % {
+                "regions": campaign.regions
+            }
         if campaign.channel_types:
             self.fields["channel_type"].choices = [("", "---------")] + [
                 (value, label) for value, label in ChannelType.choices if value in campaign.channel_types
@@ -133,7 +153,30 @@ class ApplicationForm(forms.ModelForm):
         return [self[name] for name in self.document_fields]
 
     def clean_credit_code(self):
-        return normalise_credit_code(self.cleaned_data["credit_code"])
+        from onboarding.services import duplicate_problem
+
+        code = normalise_credit_code(self.cleaned_data["credit_code"])
+        # Asked here too (the service asks again when it saves), so a duplicate is reported in the
+        # same round as every other mistake, not after they are fixed.
+        problem = duplicate_problem(code)
+        if problem:
+            raise forms.ValidationError(problem, code="duplicate")
+        return code
+
+    def clean_province(self):
+        value = self.cleaned_data["province"]
+        validators.validate_province(value)
+        return validators.province_named(value)
+
+    def clean_city(self):
+        value = self.cleaned_data["city"]
+        validators.validate_place(value)
+        return value
+
+    def clean_district(self):
+        value = self.cleaned_data["district"]
+        validators.validate_place(value)
+        return value
 
     def clean_started(self):
         try:
@@ -161,6 +204,11 @@ class ApplicationForm(forms.ModelForm):
                     and not self.fields[name].held_file
                 ):
                     self.add_error(name, _("Required for this channel type."))
+        province, city = cleaned.get("province"), cleaned.get("city")
+        if province:
+            problem = area_problem(self.campaign, province, city)
+            if problem:
+                self.add_error(*problem)
         return cleaned
 
     def valid_uploads(self) -> dict:
@@ -184,6 +232,62 @@ class ApplicationForm(forms.ModelForm):
         data = self.data.copy()
         data[self.add_prefix("started")] = started_stamp()
         self.data = data
+
+
+def _tree_cities() -> list[tuple[str, str]]:
+    """(province, city) of every city in the tenant's territory tree (one query)."""
+    return list(
+        Region.objects.filter(is_active=True, level=RegionLevel.CITY).values_list("parent__name", "name")
+    )
+
+
+def area_problem(campaign, province: str, city: str) -> tuple[str, str] | None:
+    """``(field, message)`` when the applicant's province and city lie outside the campaign's
+    regions, or the city is, by the tenant's territory tree, in another province.
+
+    The campaign's regions are the words its manager wrote ("浙江省、江苏省、上海市", "杭州市、宁波市",
+    "全国"): provinces are read as such, cities through the territory tree (or written after their
+    province: "浙江省杭州市"). Words that name no place ("华东地区") restrict nothing; a campaign
+    whose words name no place at all takes applications from anywhere."""
+    city_key = validators.place_key(city or "")
+    tree = _tree_cities()
+    homes = {
+        validators.province_named(home) or home
+        for home, name in tree
+        if validators.place_key(name) == city_key
+    }
+    if city_key and homes and province not in homes:
+        return "city", _("%(city)s is in %(province)s, not in %(chosen)s.") % {
+            "city": city,
+            "province": "、".join(sorted(homes)),
+            "chosen": province,
+        }
+    text = campaign.regions or ""
+    if not text.strip() or validators.is_nationwide(text):
+        return None
+    provinces, cities = set(), set()
+    for part in validators.PLACE_SEPARATORS.split(text):
+        if not part:
+            continue
+        whole = validators.province_named(part)
+        if whole:
+            provinces.add(whole)
+            continue
+        head, rest = validators.split_place(part)
+        if head and rest:
+            cities.add((head, validators.place_key(rest)))
+            continue
+        for home, name in tree:
+            if validators.place_key(name) == validators.place_key(part):
+                cities.add((validators.province_named(home) or home, validators.place_key(name)))
+    if not provinces and not cities:
+        return None
+    if province in provinces:
+        return None
+    if city_key and any(home == province and rest.startswith(city_key) for home, rest in cities):
+        return None
+    field = "city" if any(home == province for home, _rest in cities) else "province"
+    return field, _("This campaign seeks partners in %(regions)s only.") % {"regions": text}
 
 
 class SupplementForm(forms.Form):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from channelhub import periods
+from channelhub import periods, validators
 from channelhub.models import User
 from channelhub.roles import PARTNER_ROLES, PERMISSIONS, member_users
 from onboarding.forms.fields import PhotoField
@@ -53,6 +53,9 @@ class NoteForm(forms.Form):
 class InspectorMixin:
     def setup_inspector(self, tenant, days):
         self.fields["inspector"].queryset = people_with("onboarding.inspect")
+        validators.date_field(
+            self.fields["due_on"], validators.NotInPast(_("The due date cannot be in the past."))
+        )
         if not self.is_bound:
             self.initial.setdefault("due_on", periods.today(tenant) + timedelta(days=days))
 
@@ -115,6 +118,11 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         self.fields["photos"].max_mb = tenant.upload_limit_mb
+        validators.date_field(
+            self.fields["visited_on"],
+            validators.NotInFuture(_("The visit cannot be in the future: today is %(today)s.")),
+        )
+        self.fields["score"].error_messages["invalid"] = _("Enter the score as a number from 0 to 100.")
         for item in items:
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(
                 label=item.text, choices=InspectionReport.RESULTS, widget=forms.RadioSelect
@@ -157,12 +165,25 @@ class ContractForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    deposit = forms.DecimalField(label=_("Deposit (CNY)"), min_value=0, max_digits=14, decimal_places=2)
+    deposit = validators.AmountField(label=_("Deposit (CNY)"), allow_zero=True)
     price_terms = forms.CharField(label=_("Price terms"), widget=forms.Textarea(attrs={"rows": 3}))
     settlement_terms = forms.CharField(label=_("Settlement terms"), widget=forms.Textarea(attrs={"rows": 3}))
     special_terms = forms.CharField(
         label=_("Special terms"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("valid_from", "valid_until"):
+            validators.date_field(self.fields[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        # Beside the other fields' errors in the same round (the service asks again).
+        starts, ends = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if starts and ends and ends <= starts:
+            self.add_error("valid_until", _("The contract must end after it starts."))
+        return cleaned
 
     @classmethod
     def initial_for(cls, application, months, today, previous=None):

@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from channelhub import workflow
 from channelhub.tenancy import TenantOwnedModel
+from channelhub.validators import PhoneNumberField
 from onboarding.models.config import Campaign
 from partners.models import ChannelType
 from partners.validators import validate_credit_code
@@ -95,7 +96,7 @@ class Application(ConcurrentTransitionMixin, TenantOwnedModel):
     # Contact
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_title = models.CharField(_("position"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=30)
+    contact_phone = PhoneNumberField(_("phone"))
     contact_email = models.EmailField(_("e-mail address"))
     # Operating status (经营状况) and reputation (市场口碑)
     annual_revenue = models.DecimalField(_("revenue last year (CNY)"), null=True, blank=True, **MONEY)

@@ -12,7 +12,12 @@ from channelhub.documents import render_pdf
 from channelhub.roles import Role
 from onboarding.contract_render import TemplateProblem, contract_context, render_body
 from onboarding.models import Contract, ContractTemplate, State
-from onboarding.services.activation import create_partner, invite_partner_admin, link_documents
+from onboarding.services.activation import (
+    create_partner,
+    invite_partner_admin,
+    link_documents,
+    territory_problem,
+)
 from onboarding.services.applicant import current_contract
 from onboarding.services.common import atomic, email_applicant, in_reach, tell_owner, tell_staff
 from onboarding.services.training import create_training_checklist
@@ -42,6 +47,12 @@ def issue_contract(application, *, by, terms: dict):
         raise ValidationError(_("There is no contract template yet; the tenant admin writes one."))
     if terms["valid_until"] <= terms["valid_from"]:
         raise ValidationError({"valid_until": _("The contract must end after it starts.")})
+    # An exclusive territory another partner holds is refused now, beside the field, rather than
+    # when the supervisor countersigns the signed contract.
+    clash = territory_problem(application, territory=terms["territory"], exclusive=terms["is_exclusive"])
+    if clash is not None:
+        field, message = clash
+        raise ValidationError({"is_exclusive" if field == "exclusive_territory" else "territory": message})
     with atomic():
         app = workflow.lock(application)  # the version number is taken under it
         previous = current_contract(app)
@@ -101,18 +112,47 @@ def countersign(application, *, by):
             changes={"partner": ["", partner.name]},
             fields={"partner": partner},
         )
-        link_documents(app, partner, contract=contract, by=by)
+        carried = link_documents(app, partner, contract=contract, by=by)
         tasks = create_training_checklist(partner, application=app)
         invitation = invite_partner_admin(app, partner, by=by)
         audit.record(
             partner,
             "onboarding.admitted",
             actor=by,
-            comment=_("Admitted through application %(ref)s, contract %(number)s")
-            % {"ref": app.reference, "number": contract.number},
+            comment=admitted_summary(app, partner, contract=contract, carried=carried),
+            via="admission",
         )
         email_applicant(app, "welcome", partner=partner, invited=invitation is not None)
         tell_owner(app, _("countersigned: the partner is active"))
+        if contract.territory and partner.region_id is None:
+            tell_owner(
+                app,
+                _("set the partner's territory"),
+                _("The contract's territory “%(territory)s” is not in the territory tree.")
+                % {"territory": contract.territory},
+            )
         roles_to_train = sorted({t.responsible_role for t in tasks} - {Role.CHANNEL_MANAGER})
         tell_staff(app, roles.members_with(*roles_to_train), _("new partner: onboarding training to run"))
     return partner
+
+
+def admitted_summary(app, partner, *, contract, carried: dict) -> str:
+    """The partner's timeline entry of its admission: where the record came from and what it
+    brought along (territory, contact, documents)."""
+    if partner.region_id:
+        territory = partner.region.path + (f" · {_('exclusive')}" if partner.exclusive_territory else "")
+    else:
+        territory = _("“%(territory)s” is not in the territory tree: set it on the partner record") % {
+            "territory": contract.territory or "—"
+        }
+    contact = carried.get("contact")
+    return _(
+        "From admission application %(ref)s, contract %(number)s. Territory: %(territory)s. "
+        "Primary contact: %(contact)s. Qualification documents: %(documents)s."
+    ) % {
+        "ref": app.reference,
+        "number": contract.number,
+        "territory": territory,
+        "contact": contact.name if contact else "—",
+        "documents": len(carried.get("documents") or []),
+    }

@@ -32,8 +32,14 @@ def create_training_checklist(partner, *, application=None) -> list[TrainingTask
     return list(TrainingTask.objects.filter(partner=partner))
 
 
+def responsible_for(task, role) -> bool:
+    """Whether ``role`` ticks ``task`` off: the department responsible for it, if it trains
+    (``onboarding.train``, the page's permission). The service's rule and the page's button."""
+    return role == task.responsible_role and roles.can(role, "onboarding.train")
+
+
 def complete_training_task(task, *, by, note: str = ""):
-    if roles.role_of(by, task.tenant_id) != task.responsible_role:
+    if not responsible_for(task, roles.role_of(by, task.tenant_id)):
         raise PermissionDenied("only the responsible department ticks this off")
     with atomic():
         locked = TrainingTask.objects.select_for_update().select_related("partner").get(pk=task.pk)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -32,3 +33,26 @@ def get_item(mapping, key):
 def short_hash(value):
     value = value or ""
     return f"{value[:12]}…{value[-8:]}" if len(value) > 24 else value
+
+
+FILE_KINDS = {
+    "supplement": _("supplement"),
+    "contract": _("contract"),
+    "evaluation_report": _("evaluation report"),
+    "inspection_photo": _("inspection photo"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def file_kind(context, kind):
+    """``{% file_kind f.kind %}``: what a file of an application is — a qualification document by
+    the name the tenant gave it ("doc:<code>"), or one of the files the workflow makes."""
+    if kind.startswith("doc:"):
+        from onboarding.models import DocumentRequirement
+
+        cache = context.render_context.setdefault("onboarding_document_labels", {})
+        if not cache:
+            cache.update(DocumentRequirement.objects.values_list("code", "label"))
+            cache.setdefault("", "")
+        return cache.get(kind[4:], kind[4:])
+    return FILE_KINDS.get(kind, kind)

@@ -10,11 +10,12 @@ from channelhub import approvals, periods, roles
 from channelhub.access import tenant_view
 from channelhub.audit import timeline_for
 from channelhub.files import files_of
+from channelhub.views.approvals import may_open_approval
 from onboarding import rubric, services
+from onboarding.forms.countersign import CountersignForm
 from onboarding.forms.staff import (
     AssignInspectorForm,
     CommentForm,
-    ConfirmForm,
     ContractForm,
     EvaluationForm,
     InspectionForm,
@@ -31,6 +32,7 @@ from onboarding.models import (
     State,
     TrainingTask,
 )
+from onboarding.services.activation import countersign_preview
 from onboarding.services.pipeline import active_criteria
 from onboarding.views.common import act, get_application, refuse, to_detail
 
@@ -106,6 +108,8 @@ def _detail_page(request, app, *, status=200, **bound):
             "evaluation": evaluation,
             "contracts": contracts,
             "approval": approval,
+            # The button to the approval's page only for those the page lets in (its own rule).
+            "approval_link": approval is not None and may_open_approval(request, approval),
             "approval_steps": list(approval.steps.select_related("approver", "decided_by"))
             if approval
             else [],
@@ -190,16 +194,29 @@ def reject(request, pk):
     )
 
 
-@require_POST
 @tenant_view("onboarding.countersign", model=Application)
 def countersign(request, pk):
+    """A step page: what countersigning does (the partner it creates, what it carries over, who is
+    invited) and an explicit confirmation box; only the POST with the box ticked countersigns."""
     app = get_application(request, pk)
-    return _inline_action(
+    blocked = _step_page(request, app, "countersign")
+    if blocked:
+        return blocked
+    form = CountersignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if act(
+            request,
+            lambda: services.countersign(app, by=request.user),
+            success=_("Countersigned. The partner is active and its admin has been invited."),
+            form=form,
+        ):
+            return to_detail(request, app)
+    contract = services.current_contract(app)
+    return render(
         request,
-        app,
-        ConfirmForm(request.POST),
-        lambda: services.countersign(app, by=request.user),
-        success=_("Countersigned. The partner is active and its admin has been invited."),
+        "onboarding/countersign.html",
+        {"app": app, "form": form, "contract": contract, "preview": countersign_preview(app, contract)},
+        status=400 if form.errors else 200,
     )
 
 

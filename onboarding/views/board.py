@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from channelhub import exports, periods
 from channelhub.access import tenant_view
 from channelhub.pagination import page_by_ids
+from channelhub.validators import format_phone
 from onboarding.forms.staff import BoardFilterForm
 from onboarding.models import (
     CLOSED_STATES,
@@ -131,7 +132,7 @@ EXPORT_COLUMNS = [
     ("owner", lambda a: a.owner.display_name if a.owner_id else ""),
     ("review_score", lambda a: float(a.review_score) if a.review_score is not None else None),
     ("inspection_score", lambda a: float(a.inspection_score) if a.inspection_score is not None else None),
-    ("contact", lambda a: f"{a.contact_name} {a.contact_phone}"),
+    ("contact", lambda a: f"{a.contact_name} {format_phone(a.contact_phone)}".strip()),
     ("submitted_at", lambda a: timezone.localtime(a.submitted_at).replace(tzinfo=None)),
 ]
 
@@ -160,7 +161,6 @@ def export(request):
     applications = (
         rows.select_related("campaign", "owner").order_by("state_changed_at", "pk").iterator(chunk_size=2000)
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return exports.xlsx_response(
         headers=[headers[key] for key, _getter in EXPORT_COLUMNS],
         rows=(
@@ -168,5 +168,4 @@ def export(request):
             for app in applications
         ),
         title=_("Applications"),
-        filename=f"applications-{stamp}.xlsx",
     )

@@ -1,9 +1,14 @@
 """The tenant admin's configuration pages and the campaigns."""
 
+import io
+
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,9 +161,41 @@ def _campaign_form(request, campaign):
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("onboarding:campaigns", tenant_slug=request.tenant.slug)
+    share = None
+    if campaign.pk:
+        stored = Campaign.objects.get(pk=campaign.pk)  # the saved link, not what was just typed
+        url = public_url(stored)
+        share = {
+            "url": url,
+            "qr": campaign_qr(url).svg_data_uri(scale=5, border=2, light="#fff"),
+            "open": stored.is_open(periods.today(request.tenant)),
+        }
     return render(
         request,
         "onboarding/campaign_form.html",
-        {"form": form, "campaign": campaign},
+        {"form": form, "campaign": campaign, "share": share},
         status=400 if form.errors else 200,
     )
+
+
+def public_url(campaign) -> str:
+    """The campaign's public page, absolute (SITE_URL): for WeChat, posters and e-mails."""
+    return settings.SITE_URL + reverse(
+        "join:campaign", kwargs={"org": campaign.tenant.slug, "slug": campaign.slug}
+    )
+
+
+def campaign_qr(url: str):
+    # Error correction M: still reads when the picture is a little blurred or scaled down.
+    return segno.make(url, error="m", micro=False)
+
+
+@tenant_view("onboarding.campaigns", model=Campaign)
+def campaign_qr_png(request, pk):
+    """The QR code of the public page as a PNG download (WeChat shares pictures, not SVG)."""
+    campaign = get_for_tenant_or_404(Campaign.objects.select_related("tenant"), pk=pk)
+    picture = io.BytesIO()
+    campaign_qr(public_url(campaign)).save(picture, kind="png", scale=12, border=4, dark="#000", light="#fff")
+    response = HttpResponse(picture.getvalue(), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-qr.png"'
+    return response

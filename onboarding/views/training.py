@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from channelhub.access import get_for_tenant_or_404, tenant_view
 from onboarding import services
 from onboarding.models import Application, TrainingTask
+from onboarding.services.training import responsible_for
 from onboarding.views.common import act
 from partners.models import Partner
 
@@ -38,7 +39,7 @@ def training(request):
         tasks = tasks.filter(partner_id__in=open_partners)
     grouped = {}
     for task in tasks:
-        task.mine = task.responsible_role == membership.role and task.completed_at is None
+        task.mine = task.completed_at is None and responsible_for(task, membership.role)
         grouped.setdefault(task.partner, []).append(task)
     return render(
         request,

@@ -1,13 +1,11 @@
-from decimal import Decimal
-
 from django import template
+
+from channelhub import formats
 
 register = template.Library()
 
 
 @register.filter
 def money(value):
-    """``1234567.5`` → ``1,234,567.50`` (CNY amounts, grouped the way Chinese finance writes them)."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    """``1234567.5`` → ``¥1,234,567.50`` (channelhub.formats.money, the one money format)."""
+    return formats.money(value)

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from channelhub import exports
 from channelhub.access import tenant_view
 from partners import importer
 from partners.access import get_import_for_user
@@ -42,12 +42,8 @@ def import_upload(request):
 
 @tenant_view("partners.import")
 def import_template(request):
-    response = HttpResponse(
-        importer.template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition_header(True, _("partner-import-template") + ".xlsx")
-    return response
+    response = HttpResponse(importer.template_workbook(), content_type=exports.XLSX_TYPE)
+    return exports.attachment(response, exports.download_name(_("Partner import template")))
 
 
 @tenant_view("partners.import", model=PartnerImport)

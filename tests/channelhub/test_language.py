@@ -1,5 +1,7 @@
 """Interface language: Simplified Chinese by default, a switch per browser, a default per tenant."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -90,3 +92,21 @@ def test_it_does_not_redirect_off_site_after_switching(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_every_password_rule_speaks_chinese_on_a_chinese_page():
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from channelhub.models import User
+
+    with translation.override("zh-hans"):
+        for weak in ("abc", "1234567890", "wang.jianguo1"):
+            try:
+                password_validation.validate_password(weak, User(email="wang.jianguo1@example.com"))
+            except ValidationError as error:
+                for message in error.messages:
+                    assert not re.search(r"[A-Za-z]{3,}", message), message
+            else:
+                raise AssertionError(f"{weak!r} passed the rules")

@@ -20,7 +20,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from channelhub import roles
-from channelhub.models import Notification, StoredFile
+from channelhub.models import Invitation, Membership, Notification, StoredFile
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
 from filings import customers
@@ -31,6 +31,7 @@ from tests.channelhub.pages import parse
 from tests.channelhub.urlwalk import fill, tenant_endpoints
 from tests.factories import (
     ApplicationFactory,
+    InvitationFactory,
     MembershipFactory,
     NotificationFactory,
     PartnerContactFactory,
@@ -87,6 +88,9 @@ def _partner_world(tenant, partner, admin, staff, *, record_seq):
     PartnerContactFactory(tenant=tenant, partner=partner, name=f"{admin.full_name}联系人")
     for user in (admin, staff):
         NotificationFactory(tenant=tenant, recipient=user, title=f"{partner.name}的通知")
+    InvitationFactory(
+        tenant=tenant, role=Role.PARTNER_STAFF, partner=partner, email=f"new{record_seq}@example.com"
+    )
 
 
 def _register(tenant, partner, by, name, phone):
@@ -145,6 +149,9 @@ def own_objects(tenant, partner, user) -> dict:
             PartnerDocument: list(PartnerDocument.objects.filter(partner=partner)),
             PartnerContact: list(PartnerContact.objects.filter(partner=partner)),
             Application: list(Application.objects.filter(partner=partner)),
+            # A partner admin manages its own partner's people (channelhub/views/members.py).
+            Membership: list(Membership.objects.filter(partner=partner)),
+            Invitation: list(Invitation.objects.filter(partner=partner)),
         }
 
 

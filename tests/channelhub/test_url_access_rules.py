@@ -59,8 +59,10 @@ def test_it_gives_every_tenant_url_a_tenant_rule_with_a_known_permission():
 
 def test_it_knows_the_rules_of_the_platform_views():
     rules = {endpoint.name: endpoint.access_rule for endpoint in walk()}
-    assert rules["member-list"] == AccessRule("tenant", "members.view")
-    assert rules["invitation-revoke"].permission == "members.manage"
+    # The people pages: the tenant admin's whole workspace, a partner admin's own partner (views/members.py).
+    assert rules["member-list"] == AccessRule("tenant", "members.list")
+    assert rules["invitation-revoke"].permission == "members.list"
+    assert rules["profile"] == AccessRule("tenant", "profile.edit")
     assert rules["login"].kind == "public"
     assert rules["invitation-accept"].kind == "public"
     assert rules["portal-entry"].kind == "login"

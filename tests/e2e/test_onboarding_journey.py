@@ -170,6 +170,10 @@ def test_the_whole_admission_journey(acme, new_page, log_in, shot, mailoutbox, t
     log_in(supervisor, "supervisor@acme.example.cn", PASSWORD)
     supervisor.goto(detail_url)
     supervisor.get_by_test_id("action-countersign").click()
+    # A page of its own says what countersigning does; it needs an explicit tick.
+    confirm = supervisor.get_by_test_id("countersign-form")
+    confirm.locator("[name=confirm]").check()
+    confirm.get_by_test_id("confirm-countersign").click()
     expect(supervisor.get_by_test_id("application-state")).to_have_attribute("data-state", "active")
     shot(supervisor, "active")
 

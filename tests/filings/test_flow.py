@@ -1,7 +1,7 @@
 """Each kind of filing through each path: approved and recorded, returned and refiled,
 rejected, withdrawn, expired — and what recording does to the partner."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -128,10 +128,20 @@ def test_a_change_filing_is_applied_atomically_and_the_partner_timeline_shows_be
         flow.clerk,
         "filing",
     )
+    # Stored as codes; the timeline puts them in the reader's words (either language).
     assert effective.changes == {
-        "Channel type": ["Agent", "Distributor"],
-        "Legal name": ["郑州鑫联通讯器材有限公司", "郑州鑫联通讯有限公司"],
+        "channel_type": ["agent", "distributor"],
+        "name": ["郑州鑫联通讯器材有限公司", "郑州鑫联通讯有限公司"],
     }
+    from channelhub.audit import change_rows
+
+    with translation.override("en"):
+        assert [(r.label, r.old, r.new) for r in change_rows(effective)] == [
+            ("Channel type", "Agent", "Distributor"),
+            ("Legal name", "郑州鑫联通讯器材有限公司", "郑州鑫联通讯有限公司"),
+        ]
+    with translation.override("zh-hans"):
+        assert change_rows(effective)[0].label != "Channel type"
 
 
 def test_a_change_filing_must_change_something(flow, partner):
@@ -351,7 +361,7 @@ def test_a_new_filing_of_an_admitted_channel_links_to_its_application(flow, alph
         basic_situation="已通过准入",
         expected_annual_sales="500000",
         expected_scale_notes="一家门店",
-        expected_start_date="2026-07-01",
+        expected_start_date=(date.today() + timedelta(days=30)).isoformat(),  # not in the past
         resources_needed="培训",
     )
     assert client_as(flow.manager).post("/t/alpha/filings/new/channel/", data).status_code == 302

@@ -1,6 +1,8 @@
 """The three forms and the detail page, used the way people use them: the rendered form is
 read, filled in and posted; bad input gets a clear message and loses nothing."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -33,7 +35,7 @@ def test_a_manager_files_a_new_store_and_attaches_seed_002s_materials(alpha, man
         basic_situation="当地经营 8 年",
         expected_annual_sales="800000",
         expected_scale_notes="一家门店，6 名店员",
-        expected_start_date="2026-07-01",
+        expected_start_date=(date.today() + timedelta(days=30)).isoformat(),  # not in the past
         resources_needed="样机、培训",
     )
     response = client.post("/t/alpha/filings/new/channel/", data)

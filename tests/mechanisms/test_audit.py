@@ -117,3 +117,30 @@ def test_a_state_is_named_as_a_state_of_its_own_subject(entry, alpha):
         assert audit.state_label(entry, "no-such-state") == "no-such-state"
     with translation.override("zh-hans"):
         assert audit.state_label(entry, "active") == "正常"
+
+
+def test_a_diff_is_stored_as_codes_and_shown_in_the_readers_language(in_alpha, alpha_partner, member):
+    from django.utils import translation
+
+    entry = audit.record(
+        alpha_partner,
+        "partner.changed",
+        actor=member(Role.CHANNEL_MANAGER),
+        changes={"channel_type": ["agent", "distributor"], "exclusive_territory": ["False", "True"]},
+    )
+    approval = audit.record(
+        alpha_partner, "approval.approved", changes={"step": ["", "1"], "approver_role": ["", "finance"]}
+    )
+    with translation.override("en"):
+        assert [(r.label, r.old, r.new) for r in audit.change_rows(entry)] == [
+            ("Channel type", "Agent", "Distributor"),
+            ("Exclusive territory", "No", "Yes"),
+        ]
+        assert [(r.label, r.new) for r in audit.change_rows(approval)] == [
+            ("Approval step", "1"),
+            ("Approver role", "Finance"),
+        ]
+    with translation.override("zh-hans"):
+        rows = audit.change_rows(entry)
+        assert rows[1].new == "是" and rows[0].label != "Channel type"
+        assert "Finance" not in audit.change_rows(approval)[1].new

@@ -117,3 +117,41 @@ def test_the_outbox_shows_admins_all_mail_and_others_their_own(in_alpha, alpha, 
     assert "给高管" in executive_page and "给别人" not in executive_page
     settings.OUTBOX_ENABLED = False
     assert client_as(member(Role.TENANT_ADMIN)).get("/t/alpha/outbox/").status_code == 404
+
+
+def test_a_kept_text_reaches_each_reader_in_their_own_language(
+    in_alpha, alpha, alpha_partner, member, client_as, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import gettext_noop
+
+    from channelhub.notifications import Text
+
+    chinese, english = member(Role.CHANNEL_MANAGER), member(Role.CHANNEL_SUPERVISOR)
+    english.language = "en"
+    english.save(update_fields=["language"])
+    from channelhub.notifications import Choice
+
+    suspended = Choice("partners.partner", "status", "suspended")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            [chinese, english],
+            kind=Kind.PARTNER_STATUS,
+            title=Text(gettext_noop("%(name)s is now %(status)s"), name="驰远", status=suspended),
+            url="/t/alpha/partners/",
+            actor=member(Role.TENANT_ADMIN),
+        )
+    mails = {m.to[0]: m for m in mail.outbox}
+    assert mails[english.email].subject == "[ChannelHub] 驰远 is now Suspended"
+    assert "驰远 is now" not in mails[chinese.email].subject and "驰远" in mails[chinese.email].subject
+    english_body = mails[english.email].body
+    assert (
+        "What to do:" in english_body and "http://" in english_body and "/t/alpha/partners/" in english_body
+    )
+    assert "By: " in english_body
+    html, kind = mails[english.email].alternatives[0]
+    assert kind == "text/html" and 'href="http' in html
+
+    # The inbox shows the words in the language of the page, whatever the tenant's language is.
+    client = client_as(english)
+    client.cookies["channelhub_language"] = "en"
+    assert "驰远 is now Suspended" in client.get("/t/alpha/inbox/").content.decode()

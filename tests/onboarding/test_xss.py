@@ -132,6 +132,9 @@ ALLOWED_MARK_SAFE = {
     # onboarding/contract_render.py (every value autoescaped) and only into a PDF whose URL
     # fetcher serves the project's static files (channelhub/documents.py).
     "onboarding/services/contracts.py",
+    # The partner list's select widget, built in Python for speed: every value through
+    # escape() and every label through conditional_escape() before the join (reviewed).
+    "partners/filters.py",
 }
 
 
