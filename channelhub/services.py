@@ -186,7 +186,9 @@ def change_membership(membership: Membership, *, role: str, partner, is_active: 
             # serialised, and the second sees that the first is gone.
             admins = _partner_admins(membership.partner_id).select_for_update(of=("self",))
             list(admins.order_by("pk").values_list("pk", flat=True))
-        membership = Membership.objects.select_for_update().select_related("partner").get(pk=membership.pk)
+        membership = (
+            Membership.objects.select_for_update(of=("self",)).select_related("partner").get(pk=membership.pk)
+        )
         if scope is not None and membership.partner_id != scope:
             raise PermissionDenied(_("Your role may not do this."))
         leaves_admin = membership.role == Role.PARTNER_ADMIN and (role != Role.PARTNER_ADMIN or not is_active)

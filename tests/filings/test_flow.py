@@ -136,12 +136,13 @@ def test_a_change_filing_is_applied_atomically_and_the_partner_timeline_shows_be
     from channelhub.audit import change_rows
 
     with translation.override("en"):
-        assert [(r.label, r.old, r.new) for r in change_rows(effective)] == [
+        # PostgreSQL's jsonb keeps no key order: compare as a set.
+        assert {(r.label, r.old, r.new) for r in change_rows(effective)} == {
             ("Channel type", "Agent", "Distributor"),
             ("Legal name", "郑州鑫联通讯器材有限公司", "郑州鑫联通讯有限公司"),
-        ]
+        }
     with translation.override("zh-hans"):
-        assert change_rows(effective)[0].label != "Channel type"
+        assert "Channel type" not in {r.label for r in change_rows(effective)}
 
 
 def test_a_change_filing_must_change_something(flow, partner):
