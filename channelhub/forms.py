@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channelhub import lockout
 from channelhub.models import Membership
+from channelhub.pickers import attach, picker_for
 from channelhub.roles import PARTNER_ROLES, Role
 
 
@@ -64,7 +65,9 @@ def partner_model():
 class PartnerChoiceMixin:
     def scope_partner_field(self):
         # The tenant-scoped default manager: choices never include another tenant's partners.
-        self.fields["partner"].queryset = partner_model().objects.order_by("name")
+        model = partner_model()
+        self.fields["partner"].queryset = model.objects.order_by("name")
+        attach(self.fields["partner"], picker_for(model))
 
     def clean(self):
         cleaned = super().clean()

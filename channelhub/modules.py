@@ -82,7 +82,27 @@ class DemoLoader:
     counts: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecordAction:
+    """A link an app offers on another app's record ("Change filing" on a partner), without the
+    record's app knowing it: ``url_name`` with ``?<query>=<pk>``, for roles with ``permission``.
+    ``model`` is the record's ``app_label.ModelName``; ``purpose`` says where the record's pages
+    put it (``"change"``: where a governed field is read-only)."""
+
+    key: str
+    model: str
+    label: str
+    icon: str
+    url_name: str
+    permission: str
+    query: str
+    purpose: str = ""
+    order: int = 100
+
+
 TILES: list[Tile] = []
+RECORD_ACTIONS: list[RecordAction] = []
+PICKER_URLS: dict[str, str] = {}  # "app_label.ModelName" -> url name answering a remote picker
 NAV: list[NavEntry] = []
 DEMO_LOADERS: list[DemoLoader] = []
 BEAT_SCHEDULE: dict[str, dict] = {}
@@ -102,6 +122,8 @@ def register(
     demo_order: int = 100,
     demo_counts: dict | None = None,
     beat: dict | None = None,
+    record_actions: Iterable[RecordAction] = (),
+    pickers: dict | None = None,
 ) -> None:
     """Plug ``app_label`` into the shared mechanisms. Call once, from ``AppConfig.ready()``.
 
@@ -112,7 +134,10 @@ def register(
     - ``labels``: words for audit verbs (``"thing.submitted"``) and diff keys;
     - ``tiles`` and ``nav``: the home page and the sidebar;
     - ``demo`` (with ``demo_order``, ``demo_counts``): the app's demo loader;
-    - ``beat``: Celery beat entries (``{"name": {"task": ..., "schedule": ...}}``).
+    - ``beat``: Celery beat entries (``{"name": {"task": ..., "schedule": ...}}``);
+    - ``record_actions``: links the app offers on other apps' records (``RecordAction``);
+    - ``pickers``: ``{Model: url_name}`` — the view (``channelhub.pickers.options_response``)
+      a searchable picker of that model asks as the user types, in any app's form.
     """
     if app_label in REGISTERED:
         raise RuntimeError(f"{app_label} registered twice: call register() once, from AppConfig.ready()")
@@ -138,6 +163,12 @@ def register(
         DEMO_LOADERS.sort(key=lambda loader: loader.order)
     if beat:
         _add_beat_entries(beat)
+    for action in record_actions:
+        _check_permission(action.permission, action.key)
+        RECORD_ACTIONS.append(action)
+    RECORD_ACTIONS.sort(key=lambda a: a.order)
+    for model, url_name in (pickers or {}).items():
+        PICKER_URLS[model._meta.label] = url_name
 
 
 def _check_permission(permission: str, key: str) -> None:
@@ -158,6 +189,29 @@ def _add_beat_entries(entries: dict) -> None:
     # django_celery_beat's scheduler reads app.conf.beat_schedule when beat starts (after
     # django.setup(), so after every ready()).
     celery_app.conf.beat_schedule = {**celery_app.conf.beat_schedule, **entries}
+
+
+def record_actions_for(obj, role: str | None, purpose: str = "") -> list[tuple[RecordAction, str]]:
+    """(action, url) pairs other apps offer on ``obj`` to ``role``, for ``purpose``."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from channelhub.tenancy import get_current_tenant
+
+    label = obj._meta.label
+    # The active tenant is the record's (managers fail closed); reading it costs no query.
+    active = get_current_tenant()
+    tenant_slug = active.slug if active is not None and active.pk == obj.tenant_id else obj.tenant.slug
+    return [
+        (
+            action,
+            reverse(action.url_name, kwargs={"tenant_slug": tenant_slug})
+            + "?"
+            + urlencode({action.query: obj.pk}),
+        )
+        for action in RECORD_ACTIONS
+        if action.model == label and action.purpose == purpose and roles.can(role, action.permission)
+    ]
 
 
 def tiles_for(role: str | None) -> list[Tile]:

@@ -19,6 +19,7 @@ VERBS = {
     "invitation.accepted": _("Invitation accepted"),
     "membership.joined": _("Joined the workspace"),
     "membership.changed": _("Access changed"),
+    "tenant.settings_changed": _("Workspace settings changed"),
     "step": _("Approval step"),
     "approver": _("Approver"),
     "approver_role": _("Approver role"),
@@ -76,6 +77,15 @@ def register() -> None:
                 order=900,
                 section=_("Administration"),
                 active=("member-list", "member-edit"),
+            ),
+            modules.NavEntry(
+                key="workspace_settings",
+                label=_("Workspace settings"),
+                icon="gear",
+                url_name="workspace-settings",
+                permission="tenant.configure",
+                order=990,
+                section=_("Administration"),
             ),
         ],
         beat={

@@ -64,6 +64,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Modules (pages arrive with their issues; the rules are settled here now)
     "partners.view": STAFF_ROLES | PARTNER_ROLES,
     "partners.edit": frozenset({R.TENANT_ADMIN, R.CHANNEL_MANAGER}),
+    # Territory, channel type, tier and bank account change through a recorded change filing;
+    # where the tenant keeps that rule (Tenant.partner_changes_by_filing) only the tenant admin
+    # may change them directly, with a reason on the timeline.
+    "partners.edit_governed": frozenset({R.TENANT_ADMIN}),
     "partners.change_status": frozenset({R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR, R.TENANT_ADMIN}),
     "partners.request_reactivation": frozenset({R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR}),
     "partners.import": frozenset({R.TENANT_ADMIN, R.CHANNEL_MANAGER}),

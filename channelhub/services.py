@@ -19,7 +19,7 @@ from channelhub import audit
 from channelhub.approvals import revoke_links_of
 from channelhub.mail import queue_templated_email
 from channelhub.models import Invitation, Membership, Tenant, User
-from channelhub.roles import PARTNER_ROLES, Role, can
+from channelhub.roles import PARTNER_ROLES, Role, can, require
 
 
 class InvitationError(Exception):
@@ -208,14 +208,19 @@ def change_membership(membership: Membership, *, role: str, partner, is_active: 
             )
         before = {
             "role": membership.role,
-            "partner": membership.partner_id,
+            # Names, not ids: the timeline shows the diff as it was stored.
+            "partner": membership.partner.name if membership.partner_id else None,
             "is_active": membership.is_active,
         }
         membership.role = role
         membership.partner = partner if role in PARTNER_ROLES else None
         membership.is_active = is_active
         membership.save(update_fields=["role", "partner", "is_active"])
-        after = {"role": membership.role, "partner": membership.partner_id, "is_active": membership.is_active}
+        after = {
+            "role": membership.role,
+            "partner": membership.partner.name if membership.partner_id else None,
+            "is_active": membership.is_active,
+        }
         changes = audit.diff(before, after)
         if changes:
             audit.record(
@@ -249,3 +254,27 @@ def update_profile(user: User, *, full_name: str, phone: str, language: str) -> 
         locked.save(update_fields=["full_name", "phone", "language"])
     user.full_name, user.phone, user.language = locked.full_name, locked.phone, locked.language
     return user
+
+
+# The workspace settings its tenant admin keeps (the operators set the rest in the Django admin).
+TENANT_SETTINGS = ("default_language", "upload_limit_mb", "approval_link_hours", "partner_changes_by_filing")
+
+
+def update_tenant_settings(tenant: Tenant, *, data: dict, by: User) -> Tenant:
+    """Change the workspace's default language, upload limit, approval-link validity and whether
+    governed partner fields change only by filing; the change goes on the tenant's timeline."""
+    require(by, "tenant.configure", tenant.pk)
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        before = {name: getattr(locked, name) for name in TENANT_SETTINGS}
+        for name in TENANT_SETTINGS:
+            if name in data:
+                setattr(locked, name, data[name])
+        locked.full_clean()
+        changes = audit.diff(before, {name: getattr(locked, name) for name in TENANT_SETTINGS})
+        if changes:
+            locked.save(update_fields=list(TENANT_SETTINGS))
+            audit.record(locked, "tenant.settings_changed", actor=by, changes=changes)
+    for name in TENANT_SETTINGS:
+        setattr(tenant, name, getattr(locked, name))
+    return tenant

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from channelhub.views import accounts, approvals, inbox, members, portal, profile
+from channelhub.views import accounts, approvals, inbox, members, portal, profile, workspace
 
 account_patterns = [
     path("login/", accounts.login_page, name="login"),
@@ -16,6 +16,7 @@ account_patterns = [
 # Everything under /t/<tenant_slug>/ runs with that tenant active (TenantMiddleware).
 tenant_patterns = [
     path("", portal.home, name="home"),
+    path("settings/", workspace.workspace_settings, name="workspace-settings"),
     path("members/", members.member_list, name="member-list"),
     path("members/<int:pk>/", members.member_edit, name="member-edit"),
     path("invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation-revoke"),

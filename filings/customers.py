@@ -26,9 +26,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import audit, periods, roles, validators, workflow
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, notify
 from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
 from filings.models import CustomerRegistration, CustomerStatus, FilingSettings
@@ -168,10 +169,15 @@ def register_customer(*, partner, by, data: dict) -> CustomerRegistration:
             notify(
                 members_with(Role.CHANNEL_MANAGER, Role.CHANNEL_SUPERVISOR),
                 kind=Kind.GENERAL,
-                title=_("Customer registration conflict: %(customer)s")
-                % {"customer": registration.customer_name},
-                body=_("%(new)s registered a customer already held by %(holder)s.")
-                % {"new": partner.name, "holder": holder.partner.name},
+                title=Text(
+                    gettext_noop("Customer registration conflict: %(customer)s"),
+                    customer=registration.customer_name,
+                ),
+                body=Text(
+                    gettext_noop("%(new)s registered a customer already held by %(holder)s."),
+                    new=partner.name,
+                    holder=holder.partner.name,
+                ),
                 url=registration_url(registration),
             )
     return registration
@@ -217,8 +223,10 @@ def lapse_registration(registration_id: int, *, today: date) -> bool:
             notify(
                 [registration.registered_by],
                 kind=Kind.GENERAL,
-                title=_("Customer protection lapsed: %(customer)s")
-                % {"customer": registration.customer_name},
+                title=Text(
+                    gettext_noop("Customer protection lapsed: %(customer)s"),
+                    customer=registration.customer_name,
+                ),
                 url=registration_url(registration),
             )
     except workflow.AlreadyChanged:
@@ -286,7 +294,9 @@ def resolve_conflict(registration, *, by, award: bool, comment: str) -> Customer
         notify(
             people,
             kind=Kind.GENERAL,
-            title=_("Registration conflict decided: %(customer)s") % {"customer": locked.customer_name},
+            title=Text(
+                gettext_noop("Registration conflict decided: %(customer)s"), customer=locked.customer_name
+            ),
             body=comment,
             url=registration_url(locked),
         )
@@ -395,12 +405,17 @@ def withdraw_registration(registration, *, by, reason: str) -> CustomerRegistrat
             notify(
                 members_with(Role.CHANNEL_MANAGER, Role.CHANNEL_SUPERVISOR),
                 kind=Kind.GENERAL,
-                title=_("Customer registration withdrawn: %(customer)s")
-                % {"customer": withdrawn.customer_name},
-                body=_(
-                    "%(partner)s withdrew its registration; later registrations of this customer wait for a decision."
-                )
-                % {"partner": withdrawn.partner.name},
+                title=Text(
+                    gettext_noop("Customer registration withdrawn: %(customer)s"),
+                    customer=withdrawn.customer_name,
+                ),
+                body=Text(
+                    gettext_noop(
+                        "%(partner)s withdrew its registration; later registrations of this customer wait for a "
+                        "decision."
+                    ),
+                    partner=withdrawn.partner.name,
+                ),
                 url=registration_url(withdrawn),
             )
     return withdrawn

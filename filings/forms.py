@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channelhub import validators
 from channelhub.files import PrivateFileField
+from channelhub.pickers import attach, picker_for
 from filings import partner_fields
 from filings.checks import REQUIRED_PROPOSED_FOR_NEW
 from filings.customers import normalise_name
@@ -45,6 +46,7 @@ class PartnerPickForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = _partner_queryset(membership)
+        attach(self.fields["partner"], picker_for(Partner))
 
 
 class _PartnerValuesMixin:
@@ -274,6 +276,7 @@ class FilingFilter(django_filters.FilterSet):
             del self.filters["partner"]
         else:
             self.filters["partner"].queryset = Partner.objects.order_by("name")
+            self.filters["partner"].extra["widget"] = picker_for(Partner, all=1)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -337,6 +340,7 @@ class CustomerRegistrationForm(forms.ModelForm):
             del self.fields["partner"]  # always their own partner
         else:
             self.fields["partner"].queryset = _partner_queryset(membership)
+            attach(self.fields["partner"], picker_for(Partner))
         self.fields["contact_phone"].required = True
         self.fields["expected_amount"] = validators.amount_field(self.fields["expected_amount"])
         validators.date_field(
@@ -380,6 +384,7 @@ class CustomerFilter(django_filters.FilterSet):
             del self.filters["partner"]
         else:
             self.filters["partner"].queryset = Partner.objects.order_by("name")
+            self.filters["partner"].extra["widget"] = picker_for(Partner, all=1)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import approvals, audit, workflow
+from channelhub.notifications import Text
 from channelhub.roles import Role, members_with
 from filings import customers, services
 from filings.models import (
@@ -68,9 +70,11 @@ def expire_filing(filing_id: int, *, today: date) -> bool:
             services._notify(
                 [filing.created_by],
                 filing,
-                _("Filing expired: %(title)s") % {"title": services.title_of(filing)},
-                _("Its validity ended on %(date)s. File it again if it is still needed.")
-                % {"date": filing.valid_until.isoformat()},
+                Text(gettext_noop("Filing expired: %(title)s"), title=services.notice_title(filing)),
+                Text(
+                    gettext_noop("Its validity ended on %(date)s. File it again if it is still needed."),
+                    date=filing.valid_until.isoformat(),
+                ),
             )
     except workflow.AlreadyChanged:
         return False  # decided or withdrawn a moment ago: the next run looks at it again
@@ -101,30 +105,34 @@ def _remind(filing_id: int, kind: str, today: date) -> int:
                 FilingReminder.objects.create(filing=filing, kind=kind, on_date=today)
         except IntegrityError:
             return 0  # already sent: the reminder row is the idempotency key
-        title = services.title_of(filing)
+        title = services.notice_title(filing)
         if kind == R.VALIDITY_SOON:
             who = {
                 S.SUBMITTED: members_with(Role.CHANNEL_SUPERVISOR),
                 S.RETURNED: [filing.created_by],
                 S.APPROVED: members_with(Role.CLERK),
             }[filing.state]
-            message = _("Validity ends on %(date)s: %(title)s") % {
-                "date": filing.valid_until.isoformat(),
-                "title": title,
-            }
+            message = Text(
+                gettext_noop("Validity ends on %(date)s: %(title)s"),
+                date=filing.valid_until.isoformat(),
+                title=title,
+            )
         elif kind == R.RECORD_SOON:
             who = members_with(Role.CLERK)
-            message = _("To be recorded by %(date)s: %(title)s") % {
-                "date": filing.record_due.isoformat(),
-                "title": title,
-            }
+            message = Text(
+                gettext_noop("To be recorded by %(date)s: %(title)s"),
+                date=filing.record_due.isoformat(),
+                title=title,
+            )
         else:
             who = members_with(Role.CLERK, Role.CHANNEL_SUPERVISOR)
-            message = _("Recording overdue since %(date)s: %(title)s") % {
-                "date": filing.record_due.isoformat(),
-                "title": title,
-            }
-        audit.record(filing, "filing.reminded", via="job", comment=message)
+            message = Text(
+                gettext_noop("Recording overdue since %(date)s: %(title)s"),
+                date=filing.record_due.isoformat(),
+                title=title,
+            )
+        # The timeline keeps the reminder in the tenant's language (audit comments are text).
+        audit.record(filing, "filing.reminded", via="job", comment=str(message))
         services._notify(who, filing, message)
     return 1
 

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from channelhub.pickers import attach
 from partners.models import Partner, PartnerContact
 
 # In form order: partners.services.PARTNER_FIELDS less what is not a filing's business
@@ -76,6 +77,7 @@ class PartnerField:
             if hasattr(self.model_field.related_model, "is_active"):
                 queryset = queryset.filter(models.Q(is_active=True) | models.Q(pk=current))
             field.queryset = queryset
+            attach(field)  # searchable: a territory tree has hundreds of places
         return field
 
     def read(self, partner) -> object:

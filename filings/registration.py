@@ -156,6 +156,18 @@ def register() -> None:
                 section=_("Administration"),
             ),
         ],
+        record_actions=[
+            modules.RecordAction(
+                key="change-filing",
+                model="partners.Partner",
+                label=_("Change filing"),
+                icon="pencil-square",
+                url_name="filings:new-change",
+                permission="filings.submit",
+                query="partner",
+                purpose="change",
+            ),
+        ],
         demo=_load_demo,
         demo_order=30,
         beat={

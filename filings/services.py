@@ -14,12 +14,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import approvals, audit, periods, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.files import store_file
 from channelhub.models import Activity, Membership
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, choice, notify
 from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
 from filings import checks, deadlines, effects, partner_fields
@@ -157,8 +158,13 @@ def title_of(filing: Filing) -> str:
     return _("%(kind)s: %(name)s") % {"kind": filing.get_kind_display(), "name": filing.subject_name}
 
 
-def _notify(recipients, filing: Filing, title: str, body: str = "", kind=Kind.GENERAL) -> None:
-    notify(recipients, kind=kind, title=title, body=body, url=filing_url(filing))
+def notice_title(filing: Filing) -> Text:
+    """``title_of`` kept as words to translate for each reader (notifications and their e-mails)."""
+    return Text(gettext_noop("%(kind)s: %(name)s"), kind=choice(filing, "kind"), name=filing.subject_name)
+
+
+def _notify(recipients, filing: Filing, title, body="", kind=Kind.GENERAL, by=None) -> None:
+    notify(recipients, kind=kind, title=title, body=body, url=filing_url(filing), actor=by)
 
 
 def _channel_type_for(kind, partner, proposed) -> str:
@@ -348,8 +354,12 @@ def on_approved(filing: Filing, request, by) -> None:
     _notify(
         members_with(Role.CLERK),
         locked,
-        _("To be recorded by %(date)s: %(title)s")
-        % {"date": locked.record_due.isoformat(), "title": title_of(locked)},
+        Text(
+            gettext_noop("To be recorded by %(date)s: %(title)s"),
+            date=locked.record_due.isoformat(),
+            title=notice_title(locked),
+        ),
+        by=by,
     )
 
 
@@ -493,12 +503,16 @@ def _announce_blocked(filing: Filing, refusal: ValidationError, *, by) -> None:
         _notify(
             _filer_side(filing) | ({filing.approved_by_id} - {None}),
             filing,
-            _("Recording blocked: %(title)s") % {"title": title_of(filing)},
-            _(
-                "%(clerk)s could not record this approved filing: %(reasons)s. "
-                "The clerk sends it back to the filer to correct it (or the filer withdraws it)."
-            )
-            % {"clerk": by.display_name, "reasons": reasons},
+            Text(gettext_noop("Recording blocked: %(title)s"), title=notice_title(filing)),
+            Text(
+                gettext_noop(
+                    "%(clerk)s could not record this approved filing: %(reasons)s. "
+                    "The clerk sends it back to the filer to correct it (or the filer withdraws it)."
+                ),
+                clerk=by.display_name,
+                reasons=reasons,
+            ),
+            by=by,
         )
 
 
@@ -520,9 +534,15 @@ def send_back_filing(filing: Filing, *, by, reason: str) -> Filing:
         _notify(
             _filer_side(filing),
             filing,
-            _("Sent back by the clerk for correction: %(title)s") % {"title": title_of(filing)},
-            _("%(clerk)s sent it back: %(reason)s. Correct it and submit it again.")
-            % {"clerk": by.display_name, "reason": reason},
+            Text(
+                gettext_noop("Sent back by the clerk for correction: %(title)s"), title=notice_title(filing)
+            ),
+            Text(
+                gettext_noop("%(clerk)s sent it back: %(reason)s. Correct it and submit it again."),
+                clerk=by.display_name,
+                reason=reason,
+            ),
+            by=by,
         )
     return filing
 
@@ -544,9 +564,12 @@ def _send_back_stale(filing: Filing, conflicts: dict, *, by, note: str = "") -> 
     _notify(
         [filing.created_by],
         filing,
-        _("Please refresh your filing: %(title)s") % {"title": title_of(filing)},
-        _("The partner record changed after the filing was made: %(fields)s")
-        % {"fields": ", ".join(conflicts)},
+        Text(gettext_noop("Please refresh your filing: %(title)s"), title=notice_title(filing)),
+        Text(
+            gettext_noop("The partner record changed after the filing was made: %(fields)s"),
+            fields=", ".join(conflicts),
+        ),
+        by=by,
     )
 
 
@@ -587,7 +610,12 @@ def _record(filing: Filing, partner, *, by, note: str, today) -> None:
     _notify(
         people,
         filing,
-        _("Recorded as %(number)s: %(title)s") % {"number": filing.record_number, "title": title_of(filing)},
+        Text(
+            gettext_noop("Recorded as %(number)s: %(title)s"),
+            number=filing.record_number,
+            title=notice_title(filing),
+        ),
+        by=by,
     )
 
 
@@ -619,14 +647,19 @@ def _terminate(filing: Filing, partner, *, by) -> None:
     notify(
         concerned,
         kind=Kind.PARTNER_STATUS,
-        title=_("%(partner)s is terminated as of %(date)s (%(number)s)")
-        % {
-            "partner": partner.name,
-            "date": filing.termination_date.isoformat(),
-            "number": filing.record_number,
-        },
-        body=_("Its users can no longer log in. Open orders, stock and unsettled accounts need handling."),
+        title=Text(
+            gettext_noop("%(partner)s is terminated as of %(date)s (%(number)s)"),
+            partner=partner.name,
+            date=filing.termination_date.isoformat(),
+            number=filing.record_number,
+        ),
+        body=Text(
+            gettext_noop(
+                "Its users can no longer log in. Open orders, stock and unsettled accounts need handling."
+            )
+        ),
         url=filing_url(filing),
+        actor=by,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, escape, format_html, format_ht
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from channelhub.pickers import picker_attrs
 from partners.forms import OwnerChoiceField, RegionChoiceField, region_sort_key, regions_queryset
 from partners.models import ChannelType, Partner, PartnerStatus, Tier
 from partners.services import owner_choices
@@ -135,7 +136,7 @@ class PartnerFilter(django_filters.FilterSet):
         label=_("Territory"),
         queryset=lambda request: regions_queryset(),
         method="in_region",
-        widget=Select,
+        widget=Select(attrs=picker_attrs()),  # searchable
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PartnerStatus.choices, widget=Select)
     owner = OwnerFilter(label=_("Channel manager"), queryset=lambda request: owner_choices(), widget=Select)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from channelhub import validators
 from channelhub.files import XLSX, PrivateFileField
+from channelhub.pickers import Picker
+from channelhub.tenancy import get_current_tenant
 from partners.models import (
     CATEGORIES_OF,
     DocumentKind,
@@ -19,7 +21,13 @@ from partners.models import (
     RewardPenaltyKind,
     Tier,
 )
-from partners.services import PARTNER_FIELDS, owner_choices
+from partners.services import (
+    GOVERNED_FIELDS,
+    PARTNER_FIELDS,
+    governed_by_filing,
+    may_edit_governed,
+    owner_choices,
+)
 from partners.validators import normalise_credit_code, validate_credit_code
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -57,19 +65,38 @@ def regions_queryset():
 
 
 class PartnerForm(forms.ModelForm):
-    region = RegionChoiceField(label=_("Territory"), queryset=None, required=False)
-    owner = OwnerChoiceField(label=_("Channel manager"), queryset=None, required=False)
+    """The registry's record form. Where the tenant governs territory, channel type, tier and
+    bank account by filing (partners.services.GOVERNED_FIELDS), an existing partner's are read-only
+    here for a channel manager, and the tenant admin changing them gives a reason."""
+
+    region = RegionChoiceField(label=_("Territory"), queryset=None, required=False, widget=Picker())
+    owner = OwnerChoiceField(label=_("Channel manager"), queryset=None, required=False, widget=Picker())
 
     class Meta:
         model = Partner
         fields = PARTNER_FIELDS
         widgets = {
             "address": forms.TextInput(),
+            "tier": Picker(),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
+        self.governed = instance.pk is not None and governed_by_filing(get_current_tenant())
+        self.governed_locked = self.governed and not may_edit_governed(user, get_current_tenant())
+        if self.governed_locked:
+            for name in GOVERNED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Changes through a change filing.")
+        elif self.governed:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for changing territory, channel type, tier or bank account"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                required=False,
+                help_text=_("Needed only when one of them changes without a filing; kept in the timeline."),
+            )
         current_region = instance.region_id if instance.pk else None
         current_tier = instance.tier_id if instance.pk else None
         current_owner = instance.owner_id if instance.pk else None
@@ -102,6 +129,12 @@ class PartnerForm(forms.ModelForm):
         from partners import services
 
         cleaned = super().clean()
+        if self.governed and not self.governed_locked and not (cleaned.get("reason") or "").strip():
+            if any(name in self.changed_data for name in GOVERNED_FIELDS):
+                self.add_error(
+                    "reason",
+                    _("Say why territory, channel type, tier or bank account change without a filing."),
+                )
         code = cleaned.get("credit_code")
         if code and Partner.objects.filter(credit_code=code).exclude(pk=self.instance.pk).exists():
             self.add_error("credit_code", _("Another partner already has this credit code."))
@@ -226,7 +259,7 @@ class TierForm(forms.ModelForm):
 
 class RegionForm(forms.ModelForm):
     parent = RegionChoiceField(
-        label=_("Part of"), queryset=None, required=False, empty_label=_("— (a province)")
+        label=_("Part of"), queryset=None, required=False, empty_label=_("— (a province)"), widget=Picker()
     )
 
     class Meta:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channelhub import audit, exports, files, roles, validators
+from channelhub.tenancy import get_current_tenant
 from partners.forms import region_sort_key
 from partners.models import (
     ChannelType,
@@ -39,7 +40,14 @@ from partners.models import (
     RegionLevel,
     Tier,
 )
-from partners.services import overlap_in_tree, owner_choices, snapshot, territory_conflict
+from partners.services import (
+    GOVERNED_FIELDS,
+    governed_by_filing,
+    overlap_in_tree,
+    owner_choices,
+    snapshot,
+    territory_conflict,
+)
 from partners.validators import normalise_credit_code, validate_credit_code
 
 MAX_ROWS = 10_000  # rows read below the header, empty rows included
@@ -319,6 +327,9 @@ class Context:
     """Everything the check needs from the database, loaded once (a constant number of queries)."""
 
     def __init__(self):
+        # Where the tenant governs them by filing, an import does not change an existing
+        # partner's territory, channel type, tier or bank account.
+        self.governed = governed_by_filing(get_current_tenant())
         self.types = {
             **_choice_lookup(ChannelType.choices),
             **{_norm(k): v for k, v in CHANNEL_TYPE_ALIASES.items()},
@@ -497,8 +508,20 @@ def _plan(row: Row, existing: Partner | None, context: Context) -> None:
             setattr(partner, key, value)
         row.changes = audit.diff(before, snapshot(partner))
         row.action = "update" if row.changes else "unchanged"
+        if context.governed:
+            for name in GOVERNED_FIELDS:
+                if name in row.changes:
+                    row.error(
+                        "province" if name == "region" else name,
+                        _("An existing partner's %(field)s changes only through a recorded change filing: "
+                          "leave the cell empty or as it is.") % {"field": _governed_label(name)},
+                    )  # fmt: skip
     row.partner = partner
     _check_territory(row, partner, context)
+
+
+def _governed_label(name: str) -> str:
+    return _("territory") if name == "region" else str(Partner._meta.get_field(name).verbose_name)
 
 
 def _check_territory(row: Row, partner: Partner, context: Context) -> None:

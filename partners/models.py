@@ -278,6 +278,10 @@ class PartnerContact(TenantOwnedModel):
         _("still a contact"), default=True, help_text=_("Untick when the person leaves; the record stays.")
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    # The reference of the admission application it came from (shown translated on the page).
+    admission_reference = models.CharField(
+        _("from admission application"), max_length=40, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -333,6 +337,9 @@ class PartnerDocument(TenantOwnedModel):
         blank=True,
         related_name="+",
         verbose_name=_("uploaded by"),
+    )
+    admission_reference = models.CharField(
+        _("from admission application"), max_length=40, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Set when the owner was told it is about to expire: the daily job tells them once.

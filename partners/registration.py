@@ -111,6 +111,7 @@ def register() -> None:
 
     modules.register(
         "partners",
+        pickers={Partner: "partners:pick"},
         approval_actions=[
             ApprovalAction(
                 key=services.REACTIVATE,

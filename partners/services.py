@@ -61,6 +61,30 @@ PARTNER_FIELDS = [
 ]
 
 
+# What a recorded change filing governs (seed 002: 变更报备): where the tenant keeps that rule
+# (Tenant.partner_changes_by_filing) these change by filing, or by the tenant admin with a reason.
+GOVERNED_FIELDS = (
+    "channel_type",
+    "tier",
+    "region",
+    "exclusive_territory",
+    "bank_name",
+    "bank_account_name",
+    "bank_account_number",
+)
+
+
+def governed_by_filing(tenant) -> bool:
+    return bool(tenant is not None and tenant.partner_changes_by_filing)
+
+
+def may_edit_governed(user, tenant) -> bool:
+    """Whether ``user`` may change the governed fields without a filing (then with a reason)."""
+    return not governed_by_filing(tenant) or roles.can(
+        roles.role_of(user, tenant.pk), "partners.edit_governed"
+    )
+
+
 def partner_url(partner) -> str:
     return reverse("partners:detail", kwargs={"tenant_slug": partner.tenant.slug, "pk": partner.pk})
 
@@ -234,9 +258,11 @@ def _created(partner) -> dict:
     return {key: ["", value] for key, value in snapshot(partner).items() if value not in ("", "False")}
 
 
-def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
+def update_partner(partner, *, data: dict, by, via: str = "web", reason: str = "") -> dict:
     """Apply ``data`` to the partner; returns the audit diff ({} when nothing changed).
 
+    Where the tenant governs territory, channel type, tier and bank account by filing, only the
+    tenant admin changes them here, and ``reason`` (kept on the timeline) is then required.
     On a refusal the instance is put back as it was, so the page shows the stored record.
     """
     roles.require(by, "partners.edit", partner.tenant_id)
@@ -256,9 +282,11 @@ def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
         changes = audit.diff(before, snapshot(partner))
         if not changes:
             return {}
+        reason = (reason or "").strip()
+        _check_governed(partner, changes, by=by, reason=reason)
         with transaction.atomic():
             partner.save()
-            audit.record(partner, "partner.changed", actor=by, changes=changes, via=via)
+            audit.record(partner, "partner.changed", actor=by, changes=changes, comment=reason, via=via)
             if partner.owner_id != stored["owner_id"]:
                 notify_owner(
                     partner,
@@ -277,6 +305,19 @@ def update_partner(partner, *, data: dict, by, via: str = "web") -> dict:
             _("Someone changed this partner's status while you were editing; please check and save again.")
         ) from None
     return changes
+
+
+def _check_governed(partner, changes: dict, *, by, reason: str) -> None:
+    governed = [name for name in GOVERNED_FIELDS if name in changes]
+    if not governed or not governed_by_filing(partner.tenant):
+        return
+    if not may_edit_governed(by, partner.tenant):
+        message = _("This changes only through a recorded change filing.")
+        raise ValidationError({name: message for name in governed})
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why territory, channel type, tier or bank account change without a filing.")}
+        )
 
 
 def _restore(partner, stored: dict) -> None:
@@ -794,12 +835,11 @@ _CARRIED = ("contact", "position", "mobile", "email")  # what the application's 
 
 def carry_over_admission(partner, *, by, reference: str, contact: dict | None = None, documents=()) -> dict:
     """Give the partner an admitted application's primary contact and qualification documents,
-    each marked with where it came from (the contact's notes, the timeline entries name
-    ``reference``). ``contact``: name, position, mobile, email; ``documents``: ``(stored file of the
+    each marked with where it came from (``admission_reference``, worded on the page in the
+    reader's language; the timeline entries name ``reference`` too). ``contact``: name, position, mobile, email; ``documents``: ``(stored file of the
     partner, document code)`` pairs — a code the registry knows (``business_licence``…) keeps its
     kind, any other becomes "other". Call inside the admission's transaction. Returns what was
     added: ``{"contact": PartnerContact | None, "documents": [PartnerDocument]}``."""
-    source = _("From admission application %(reference)s") % {"reference": reference}
     added = {"contact": None, "documents": []}
     contact = contact or {}
     name = str(contact.get("name") or "").strip()
@@ -812,13 +852,13 @@ def carry_over_admission(partner, *, by, reference: str, contact: dict | None = 
             "email": str(contact.get("email") or "").strip(),
         }
         current = partner.contacts.filter(is_primary=True, is_active=True).exists()
-        new = PartnerContact(partner=partner, is_primary=not current, notes=source[:200], **values)
+        new = PartnerContact(partner=partner, is_primary=not current, admission_reference=reference, **values)
         new.save()  # the application's form checked these values when the applicant sent them
         audit.record(
             partner,
             "partner.contact_added",
             actor=by,
-            comment=f"{new.name} · {source}",
+            comment=f"{new.name} · {reference}",
             changes=audit.diff({}, {k: v for k, v in _contact_values(new).items() if k in _CARRIED}),
             via="admission",
         )
@@ -830,12 +870,13 @@ def carry_over_admission(partner, *, by, reference: str, contact: dict | None = 
             kind=code if code in kinds else DocumentKind.OTHER,
             file=stored,
             uploaded_by=stored.uploaded_by,
+            admission_reference=reference,
         )
         audit.record(
             partner,
             "partner.document_added",
             actor=by,
-            comment=f"{document.get_kind_display()} · {stored.original_name} · {source}",
+            comment=f"{stored.original_name} · {reference}",
             via="admission",
         )
         added["documents"].append(document)

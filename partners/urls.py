@@ -9,6 +9,7 @@ urlpatterns = [
     path("", registry.partner_list, name="list"),
     path("export.xlsx", registry.partner_export, name="export"),
     path("new/", registry.partner_create, name="create"),
+    path("pick/", registry.partner_pick, name="pick"),
     path("<int:pk>/", registry.partner_detail, name="detail"),
     path("<int:pk>/edit/", registry.partner_edit, name="edit"),
     path("<int:pk>/profile.pdf", registry.partner_profile_pdf, name="profile-pdf"),

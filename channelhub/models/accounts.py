@@ -94,6 +94,14 @@ class Tenant(models.Model):
         default=72,
         validators=[MinValueValidator(1), MaxValueValidator(720)],
     )
+    partner_changes_by_filing = models.BooleanField(
+        _("governed partner fields change only by filing"),
+        default=True,
+        help_text=_(
+            "Territory, channel type, tier and bank account change through a recorded change filing; "
+            "only the tenant admin may change them directly, giving a reason. Imports do not change them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tenant")
@@ -102,6 +110,11 @@ class Tenant(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def tenant_id(self):
+        """A workspace is its own tenant: its settings' history is kept like any record's."""
+        return self.pk
 
 
 class Membership(TenantOwnedModel):

@@ -1,4 +1,4 @@
-from django import template
+from django import forms, template
 from django.urls import reverse
 
 from channelhub import roles
@@ -22,7 +22,7 @@ def can(membership, permission):
 def bs(bound_field):
     """Render a field's widget with Bootstrap's classes, marked invalid when it has errors."""
     widget = bound_field.field.widget
-    css = "form-select" if widget.__class__.__name__ in {"Select", "SelectMultiple"} else "form-control"
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
     if bound_field.errors:
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
@@ -77,6 +77,15 @@ def state_label(activity, code):
     from channelhub.audit import state_label as label
 
     return label(activity, code)
+
+
+@register.simple_tag(takes_context=True)
+def record_actions(context, obj, purpose=""):
+    """Links other apps offer on ``obj`` (channelhub.modules.RecordAction) to the reader's role."""
+    from channelhub.modules import record_actions_for
+
+    membership = getattr(context.get("request"), "membership", None)
+    return record_actions_for(obj, membership.role if membership else None, purpose)
 
 
 @register.simple_tag

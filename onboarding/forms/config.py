@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from channelhub import validators
 from channelhub.roles import PERMISSIONS, Role
@@ -91,7 +92,7 @@ def row_formset(form_class):
 
 
 class ContractTemplateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=100)
     body = forms.CharField(
         label=_("Template text"),
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace small"}),

@@ -24,10 +24,6 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class ConfirmForm(forms.Form):
-    """An action with nothing to fill in: its button is the confirmation."""
-
-
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

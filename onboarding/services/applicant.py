@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import approvals, audit, files, roles, workflow
 from channelhub.models import StoredFile
+from channelhub.notifications import Text
 from onboarding.models import (
     OPEN_STATES,
     Application,
@@ -107,7 +109,7 @@ def submit_application(campaign, data: dict, *, draft_key=None, ip=None, languag
         audit.record(app, "onboarding.submitted", to_state=app.state, via="applicant")
         link = new_applicant_link(app)
         email_applicant(app, "received")
-        tell_owner(app, _("new application"))
+        tell_owner(app, Text(gettext_noop("new application")))
     return app, link
 
 
@@ -125,7 +127,7 @@ def supply_supplements(application, *, reply: str, uploads: list):
             request.save(update_fields=["reply", "replied_at"])
         for upload in uploads:
             files.store_file(application, upload, kind="supplement")
-        tell_owner(application, _("the applicant sent supplements"), reply.strip())
+        tell_owner(application, Text(gettext_noop("the applicant sent supplements")), reply.strip())
     return application
 
 
@@ -141,7 +143,7 @@ def withdraw(application, *, reason: str = ""):
             via="applicant",
         )
         approvals.cancel_pending(application, by=None, reason=_("The applicant withdrew."))
-        tell_owner(application, _("withdrawn by the applicant"), reason.strip())
+        tell_owner(application, Text(gettext_noop("withdrawn by the applicant")), reason.strip())
     return application
 
 
@@ -186,7 +188,8 @@ def sign_contract(application, *, signer_name: str, sha256: str, agreed: bool, i
                 application, "onboarding.contract_mismatch", via="applicant", comment=contract.number
             )
             tell_owner(
-                application, _("the stored contract PDF no longer matches its fingerprint; re-issue it")
+                application,
+                Text(gettext_noop("the stored contract PDF no longer matches its fingerprint; re-issue it")),
             )
         raise ContractChanged(
             _(
@@ -211,11 +214,11 @@ def sign_contract(application, *, signer_name: str, sha256: str, agreed: bool, i
             via="applicant",
             changes={"sha256": ["", sha256], "signer": ["", signer_name], "ip": ["", ip or ""]},
         )
-        tell_owner(app, _("the applicant signed the contract"))
+        tell_owner(app, Text(gettext_noop("the applicant signed the contract")))
         tell_staff(
             app,
             roles.members_may("onboarding.countersign"),
-            _("contract signed by the applicant: countersign it"),
+            Text(gettext_noop("contract signed by the applicant: countersign it")),
         )
     return app
 

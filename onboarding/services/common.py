@@ -7,10 +7,11 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from channelhub import roles
 from channelhub.mail import queue_templated_email
-from channelhub.notifications import Kind, notify
+from channelhub.notifications import Kind, Text, notify
 from channelhub.tenancy import TenantNotActive, get_current_tenant
 from onboarding.models import ApplicantLink, Application
 
@@ -30,19 +31,20 @@ def staff_url(application) -> str:
     return reverse("onboarding:detail", kwargs={"tenant_slug": application.tenant.slug, "pk": application.pk})
 
 
-def tell_staff(application, users, title: str, body: str = "") -> None:
-    """In-app notification (and e-mail) after commit, to the people who act next."""
+def tell_staff(application, users, title, body="") -> None:
+    """In-app notification (and e-mail) after commit, to the people who act next. ``title`` and
+    ``body`` are ``notifications.Text`` (each reader's language) or what a person typed."""
     notify(
         [u for u in users if u is not None],
         kind=Kind.ONBOARDING,
         tenant=application.tenant,
-        title=f"{application.company_name}: {title}",
+        title=Text(gettext_noop("%(company)s: %(title)s"), company=application.company_name, title=title),
         body=body,
         url=staff_url(application),
     )
 
 
-def tell_owner(application, title: str, body: str = "") -> None:
+def tell_owner(application, title, body="") -> None:
     recipients = (
         [application.owner] if application.owner_id else roles.members_with(roles.Role.CHANNEL_SUPERVISOR)
     )

@@ -6,9 +6,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import audit, files, roles, workflow
 from channelhub.documents import render_pdf
+from channelhub.notifications import Text
 from channelhub.roles import Role
 from onboarding.contract_render import TemplateProblem, contract_context, render_body
 from onboarding.models import Contract, ContractTemplate, State
@@ -123,16 +125,22 @@ def countersign(application, *, by):
             via="admission",
         )
         email_applicant(app, "welcome", partner=partner, invited=invitation is not None)
-        tell_owner(app, _("countersigned: the partner is active"))
+        tell_owner(app, Text(gettext_noop("countersigned: the partner is active")))
         if contract.territory and partner.region_id is None:
             tell_owner(
                 app,
-                _("set the partner's territory"),
-                _("The contract's territory “%(territory)s” is not in the territory tree.")
-                % {"territory": contract.territory},
+                Text(gettext_noop("set the partner's territory")),
+                Text(
+                    gettext_noop("The contract's territory “%(territory)s” is not in the territory tree."),
+                    territory=contract.territory,
+                ),
             )
         roles_to_train = sorted({t.responsible_role for t in tasks} - {Role.CHANNEL_MANAGER})
-        tell_staff(app, roles.members_with(*roles_to_train), _("new partner: onboarding training to run"))
+        tell_staff(
+            app,
+            roles.members_with(*roles_to_train),
+            Text(gettext_noop("new partner: onboarding training to run")),
+        )
     return partner
 
 

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channelhub import approvals, audit, files, periods, roles, workflow
 from channelhub.approvals import Approver
 from channelhub.documents import render_pdf
+from channelhub.notifications import Text
 from channelhub.roles import Role
 from onboarding import rubric
 from onboarding.models import (
@@ -131,7 +133,9 @@ def record_review(
             for c in criteria
         )
         tell_staff(
-            application, [inspector], _("site inspection assigned to you, due %(date)s") % {"date": due_on}
+            application,
+            [inspector],
+            Text(gettext_noop("site inspection assigned to you, due %(date)s"), date=due_on),
         )
     return application
 
@@ -156,7 +160,9 @@ def assign_inspector(application, *, by, inspector, due_on):
             actor=by,
             changes={"inspector": [before[0], inspector.display_name], "due": [before[1], str(due_on)]},
         )
-        tell_staff(app, [inspector], _("site inspection assigned to you, due %(date)s") % {"date": due_on})
+        tell_staff(
+            app, [inspector], Text(gettext_noop("site inspection assigned to you, due %(date)s"), date=due_on)
+        )
     return app
 
 
@@ -194,7 +200,9 @@ def file_inspection(application, *, by, visited_on, results: dict, score, findin
         )
         for photo in photos:
             files.store_file(application, photo, kind="inspection_photo", by=by)
-        tell_owner(application, _("site inspection report filed (score %(score)s)") % {"score": score})
+        tell_owner(
+            application, Text(gettext_noop("site inspection report filed (score %(score)s)"), score=score)
+        )
     return application
 
 
@@ -284,14 +292,14 @@ def on_approved(application, request, by):
         application, "approve", by=by, verb="onboarding.approve", comment=_decision_comment(request)
     )
     email_applicant(application, "approved")
-    tell_owner(application, _("approved by management: issue the contract"))
+    tell_owner(application, Text(gettext_noop("approved by management: issue the contract")))
 
 
 def on_rejected(application, request, by):
     reason = _decision_comment(request)
     workflow.transition(application, "decline", by=by, verb="onboarding.decline", comment=reason)
     email_applicant(application, "rejected", reason=reason)
-    tell_owner(application, _("rejected by management"), reason)
+    tell_owner(application, Text(gettext_noop("rejected by management")), reason)
 
 
 def on_returned(application, request, by):
@@ -299,7 +307,7 @@ def on_returned(application, request, by):
     workflow.transition(
         application, "return_to_evaluation", by=by, verb="onboarding.return_to_evaluation", comment=reason
     )
-    tell_owner(application, _("returned by management: revise the evaluation"), reason)
+    tell_owner(application, Text(gettext_noop("returned by management: revise the evaluation")), reason)
 
 
 def describe_for_approvers(app):
@@ -330,7 +338,7 @@ def reject(application, *, by, reason: str):
         workflow.transition(application, "reject", by=by, verb="onboarding.reject", comment=reason.strip())
         email_applicant(application, "rejected", reason=reason.strip())
         if application.owner_id and application.owner_id != by.pk:
-            tell_owner(application, _("rejected"), reason.strip())
+            tell_owner(application, Text(gettext_noop("rejected")), reason.strip())
     return application
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from channelhub.access import tenant_view
 from channelhub.documents import render_pdf
 from channelhub.forms import add_service_errors
 from channelhub.pagination import page_by_ids
+from channelhub.pickers import options_response
 from channelhub.roles import Role, can
 from partners import services
 from partners.access import PARTNER_RELATED, get_partner_for_user, visible_partners
@@ -354,12 +356,34 @@ def partner_profile_pdf(request, pk):
     return exports.attachment(response, exports.download_name(partner.name, "pdf"), inline=True)
 
 
+# --- the searchable partner picker of every app's forms (channelhub.pickers) ---------------
+
+
+def _pick_search(queryset, typed):
+    return queryset.filter(Q(name__icontains=typed) | Q(credit_code__icontains=typed.upper()))
+
+
+@tenant_view("partners.view")
+def partner_pick(request):
+    """Options as the user types: the partners the reader may see, by name or credit code;
+    terminated ones only for filters (``?all=1``)."""
+    partners = visible_partners(request).only("pk", "name", "credit_code").order_by("name", "pk")
+    if request.GET.get("all") != "1":
+        partners = partners.exclude(status=PartnerStatus.TERMINATED)
+    return options_response(
+        request,
+        partners,
+        search=_pick_search,
+        label=lambda partner: f"{partner.name} · {partner.credit_code}",
+    )
+
+
 # --- create and edit -----------------------------------------------------------------------
 
 
 @tenant_view("partners.edit")
 def partner_create(request):
-    form = PartnerForm(request.POST or None)
+    form = PartnerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.create_partner(data=form.cleaned_data, by=request.user)
@@ -376,10 +400,12 @@ def partner_create(request):
 @tenant_view("partners.edit", model=Partner)
 def partner_edit(request, pk):
     partner = get_partner_for_user(request, pk)
-    form = PartnerForm(request.POST or None, instance=partner)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            changes = services.update_partner(partner, data=form.cleaned_data, by=request.user)
+            changes = services.update_partner(
+                partner, data=form.cleaned_data, by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

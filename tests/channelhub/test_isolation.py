@@ -176,7 +176,10 @@ def test_it_offers_and_accepts_only_the_tenants_own_partners_when_inviting(
     beta_partner = PartnerFactory(tenant=beta)
     client = client_as(member(Role.TENANT_ADMIN))
     page = client.get("/t/alpha/members/")
-    assert select_options(page, "partner", "invite-form") == ["", str(alpha_partner.pk)]
+    # The partner picker's options come from partners:pick as one types: this tenant's only.
+    assert select_options(page, "partner", "invite-form") == [""]
+    offered = client.get("/t/alpha/partners/pick/").json()["results"]
+    assert [row["value"] for row in offered] == [str(alpha_partner.pk)]
 
     data = form_data(
         page, "invite-form", email="new@example.com", role=Role.PARTNER_ADMIN, partner=str(beta_partner.pk)

@@ -102,7 +102,9 @@ def test_a_second_partner_is_told_it_is_taken_and_managers_see_the_conflict(
     assert second.conflicts_with_id == held.pk
     assert second.protected_until is None
     with tenant_context(alpha):
-        assert Notification.objects.filter(recipient=manager, title__contains="conflict").exists()
+        assert Notification.objects.filter(
+            recipient=manager, title_text__msgid__icontains="conflict"
+        ).exists()
         assert CustomerRegistration.objects.get(pk=held.pk).status == C.PROTECTED
 
 
@@ -140,7 +142,9 @@ def test_protection_lapses_without_an_order_and_the_history_stays(
     with tenant_context(alpha):
         registration.refresh_from_db()
         assert registration.status == C.LAPSED and registration.closed_at
-        assert Notification.objects.filter(recipient=own_admin, title__contains="lapsed").exists()
+        assert Notification.objects.filter(
+            recipient=own_admin, title_text__msgid__icontains="lapsed"
+        ).exists()
         verbs = [e.item.verb for e in timeline_for(registration) if e.kind == "activity"]
         assert verbs == ["customer.registered", "customer.lapsed"]
     # The customer is free again: the rival's registration now protects it.

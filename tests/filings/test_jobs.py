@@ -158,7 +158,12 @@ def test_it_reminds_the_supervisors_before_the_validity_ends_once(flow, alpha, p
     assert run_day(alpha, soon, commit)["reminded"] == 1
     assert run_day(alpha, soon + timedelta(days=1), commit)["reminded"] == 0
     with tenant_context(alpha):
-        assert Notification.objects.filter(recipient=supervisor, title__contains="Validity ends").count() == 1
+        assert (
+            Notification.objects.filter(
+                recipient=supervisor, title_text__msgid__icontains="Validity ends"
+            ).count()
+            == 1
+        )
         assert FilingReminder.objects.get().kind == FilingReminder.Kind.VALIDITY_SOON
 
 
@@ -167,7 +172,7 @@ def test_it_flags_and_reminds_an_overdue_recording(flow, alpha, partner, clerk, 
     late = filing.record_due + timedelta(days=1)
     assert run_day(alpha, late, commit)["reminded"] == 1
     with tenant_context(alpha):
-        assert Notification.objects.filter(recipient=clerk, title__contains="overdue").exists()
+        assert Notification.objects.filter(recipient=clerk, title_text__msgid__icontains="overdue").exists()
         Filing.objects.filter(pk=filing.pk).update(record_due=periods.today(alpha) - timedelta(days=1))
     page = client_as(clerk).get("/t/alpha/filings/?overdue=true")
     assert [f.pk for f, _flags in page.context["rows"]] == [filing.pk]
@@ -184,7 +189,10 @@ def test_it_expires_filings_past_their_validity(flow, alpha, partner, manager, c
     assert flow.request_of(filing).status == "cancelled"
     assert run_day(alpha, filing.valid_until + timedelta(days=2), commit)["expired"] == 0
     with tenant_context(alpha):
-        assert Notification.objects.filter(recipient=manager, title__contains="expired").count() == 1
+        assert (
+            Notification.objects.filter(recipient=manager, title_text__msgid__icontains="expired").count()
+            == 1
+        )
 
 
 def test_each_unit_of_work_is_its_own_transaction(flow, alpha, partner, commit):

@@ -169,3 +169,15 @@ def test_stored_emails_are_lower_case(db):
     user.refresh_from_db()
     assert user.email == "wang.jianguo@example.com"
     assert re.fullmatch(r"[a-z.@]+", user.email)
+
+
+def test_a_membership_diff_names_the_partner(in_alpha, member, client_as):
+    partner = PartnerFactory(tenant=in_alpha, name="华东渠道有限公司")
+    staff = member(Role.MARKETING)
+    membership = Membership.objects.get(user=staff)
+    client_as(member(Role.TENANT_ADMIN)).post(
+        f"/t/alpha/members/{membership.pk}/",
+        {"role": Role.PARTNER_STAFF, "partner": partner.pk, "is_active": "on"},
+    )
+    entry = Activity.objects.get(object_id=membership.pk, verb="membership.changed")
+    assert entry.changes["partner"] == ["", "华东渠道有限公司"]

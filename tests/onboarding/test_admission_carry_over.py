@@ -3,7 +3,10 @@ contact and qualification documents along, through the partner registry's servic
 where they came from. The territory is checked when the contract is issued, not only when the
 supervisor countersigns."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from channelhub.models import Activity
@@ -44,13 +47,14 @@ def test_the_admitted_partner_has_the_territory_contact_and_documents_of_its_app
             True,
         )
         assert str(contact.mobile).endswith("13805710000")  # in the registry's phone format
-        assert app.reference in contact.notes  # the contact row says where it came from
+        assert contact.admission_reference == app.reference  # the row says where it came from
         documents = list(PartnerDocument.objects.filter(partner=partner).select_related("file"))
         assert sorted((d.kind, d.file.original_name) for d in documents) == [
             (DocumentKind.BUSINESS_LICENCE, "营业执照.pdf"),
             (DocumentKind.OTHER, "身份证.pdf"),
         ]
         assert {d.file.object_id for d in documents} == {partner.pk}  # the partner's own copies
+        assert {d.admission_reference for d in documents} == {app.reference}
         entries = {a.verb: a for a in Activity.objects.filter(object_id=partner.pk, via="admission")}
         summary = entries["onboarding.admitted"].comment
         assert app.reference in summary and "浙江省 / 杭州市 / 西湖区" in summary
@@ -120,3 +124,49 @@ def test_the_contract_page_keeps_what_was_typed_when_the_territory_is_taken(
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["is_exclusive"] and form["special_terms"].value() == "首年免保证金利息"
+
+
+def test_the_partner_page_says_which_application_a_contact_and_document_came_from(
+    pipeline, alpha, zhejiang, people, client_as
+):
+    app = pipeline.to(State.ACTIVE)
+    client = client_as(people.manager)
+    for language, words in (("zh-hans", "来自入网申请"), ("en", "From admission application")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(f"/t/alpha/partners/{app.partner_id}/?tab=contacts").content.decode()
+        shown = re.findall(r'data-testid="from-admission">([^<]*)<', page)
+        assert shown == [f"{words} {app.reference}"] * 3, language  # the contact and two documents
+
+
+def test_rows_carried_over_before_the_reference_field_get_it_from_their_old_text(alpha):
+    """partners/0009 reads the reference from the words the carry-over used to write."""
+    import importlib
+
+    from django.apps import apps
+
+    from channelhub import audit
+    from tests.factories import PartnerContactFactory, PartnerDocumentFactory, StoredFileFactory
+
+    migration = importlib.import_module("partners.migrations.0009_admission_reference")
+    with tenant_context(alpha):
+        contact = PartnerContactFactory(tenant=alpha, notes="来自入网申请 RW202500007")
+        other = PartnerContactFactory(tenant=alpha, partner=contact.partner, is_primary=False, notes="老客户")
+        document = PartnerDocumentFactory(tenant=alpha, partner=contact.partner)
+        untouched = PartnerDocumentFactory(
+            tenant=alpha,
+            partner=contact.partner,
+            kind=DocumentKind.OTHER,
+            file=StoredFileFactory(tenant=alpha, subject=contact.partner, original_name="其他.pdf"),
+        )
+        audit.record(
+            contact.partner,
+            "partner.document_added",
+            comment=f"营业执照 · {document.file.original_name} · From admission application RW202500007",
+            via="admission",
+        )
+        migration.backfill(apps, None)
+        for row in (contact, other, document, untouched):
+            row.refresh_from_db()
+    assert (contact.admission_reference, contact.notes) == ("RW202500007", "")
+    assert (other.admission_reference, other.notes) == ("", "老客户")
+    assert document.admission_reference == "RW202500007" and untouched.admission_reference == ""

@@ -88,6 +88,8 @@ def test_a_credit_code_may_be_used_once_per_tenant(alpha, beta, partner, manager
 def test_the_dropdowns_offer_only_the_tenants_rows_and_refuse_a_forged_id(
     alpha, beta, partner, manager, client_as, territory, gold
 ):
+    alpha.partner_changes_by_filing = False  # a manager edits territory and tier here
+    alpha.save()
     foreign_tier = TierFactory(tenant=beta, name="外部等级")
     foreign_region = RegionFactory(tenant=beta, name="河南省")
     foreign_manager = MembershipFactory(tenant=beta, role=Role.CHANNEL_MANAGER).user
@@ -113,6 +115,8 @@ def test_the_dropdowns_offer_only_the_tenants_rows_and_refuse_a_forged_id(
 
 
 def test_an_edit_writes_the_diff_of_the_changed_fields(alpha, partner, manager, client_as, territory, member):
+    alpha.partner_changes_by_filing = False  # a manager edits the territory here
+    alpha.save()
     other = MembershipFactory(tenant=alpha, role=Role.CHANNEL_MANAGER).user
     client = client_as(manager)
     path = f"/t/alpha/partners/{partner.pk}/edit/"

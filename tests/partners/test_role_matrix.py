@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 MATRIX = {
     "partners:list": ("partners.view", ("get",), None),
     "partners:export": ("partners.export", ("get",), None),
+    "partners:pick": ("partners.view", ("get",), None),
     "partners:create": ("partners.edit", ("get", "post"), None),
     "partners:detail": ("partners.view", ("get",), "partner"),
     "partners:edit": ("partners.edit", ("get", "post"), "partner"),
