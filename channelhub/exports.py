@@ -104,6 +104,23 @@ def sheet_title(title) -> str:
     return title or "Sheet1"
 
 
+def column_width(width: int, minimum: int = MIN_WIDTH) -> int:
+    """A column's width for content ``width`` display columns wide (``display_width``)."""
+    return min(max(width + 2, minimum), MAX_WIDTH)
+
+
+def fit_columns(sheet, *, minimum: int = MIN_WIDTH) -> None:
+    """Widen the columns of a sheet built cell by cell (the import template) to fit their text."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(max_row=WIDTH_SAMPLE, values_only=True):
+        for index, value in enumerate(row, start=1):
+            widths[index] = max(widths.get(index, 0), display_width(value))
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(width, minimum)
+
+
 def workbook(*, headers: Sequence, rows: Iterable[Sequence], title) -> bytes:
     """The ``.xlsx`` file of one sheet: a bold, frozen header row, then ``rows``."""
     from openpyxl import Workbook
@@ -124,7 +141,7 @@ def workbook(*, headers: Sequence, rows: Iterable[Sequence], title) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title(title))
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(width)
     sheet.freeze_panes = "A2"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 

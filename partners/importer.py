@@ -649,11 +649,11 @@ def template_workbook() -> bytes:
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         cell.fill = PatternFill("solid", fgColor="DDE6F3")
         letter = cell.column_letter
-        sheet.column_dimensions[letter].width = 24 if column.key in ("name", "address") else 18
         if column.key in ("credit_code", "bank_account_number"):
             for row in range(2, 502):  # keep long digit strings as text, not numbers
                 sheet[f"{letter}{row}"].number_format = "@"
     sheet.freeze_panes = "A2"
+    exports.fit_columns(sheet, minimum=18)  # room to type in, and the header's own width
     values = workbook.create_sheet(_("Accepted values")[:31])
     _append_text(values, [_("Column"), _("Accepted values")])
     _append_text(
@@ -687,9 +687,7 @@ def template_workbook() -> bytes:
     for region in sorted(regions, key=region_sort_key):
         if region.level == RegionLevel.DISTRICT or not any(r.parent_id == region.pk for r in regions):
             _append_text(values, [node.name for node in region.chain])
-    values.column_dimensions["A"].width = 28
-    values.column_dimensions["B"].width = 60
-    values.column_dimensions["C"].width = 24
+    exports.fit_columns(values, minimum=16)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

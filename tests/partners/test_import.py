@@ -214,6 +214,14 @@ def test_the_template_is_a_workbook_with_the_columns_and_the_accepted_values(
         str(cell.value) for row in book.worksheets[1].iter_rows() for cell in row if cell.value
     )
     assert "金牌渠道" in values and "西湖区" in values and manager.email in values
+    # Every column is wide enough for its Chinese header (two display columns a character).
+    from channelhub.exports import display_width
+
+    sheet = book.worksheets[0]
+    for cell in sheet[1]:
+        assert sheet.column_dimensions[cell.column_letter].width >= display_width(cell.value), cell.value
+    accepted = book.worksheets[1]
+    assert accepted.column_dimensions["B"].width > 18  # the long lists of accepted values
 
 
 def test_the_template_round_trips(alpha, manager, client_as, territory, gold):
