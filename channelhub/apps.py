@@ -10,3 +10,9 @@ class ChannelhubConfig(AppConfig):
         from channelhub import registration, workflow  # noqa: F401 — workflow installs its guard
 
         registration.register()
+
+        from channelhub import caching
+        from channelhub.models import Membership, Notification, Tenant, User
+
+        for model in (User, Tenant, Membership, Notification):  # what the shell keeps
+            caching.watch(model)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import translation
 
-from channelhub import roles
+from channelhub import caching, roles
 from channelhub.tenancy import _active_tenant, _unscoped
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -71,12 +71,17 @@ class TenantMiddleware:
         # All the user's workspaces in one query: the URL's is the request's membership, the
         # list is the shell's workspace switch (context_processors.portal), no second query.
         # A partner user's partner loads when asked for (joining it for everyone cost more
-        # than the query it saves them).
+        # than the query it saves them). Kept in the shared cache until the user, one of their
+        # memberships or any workspace changes (channelhub.caching).
         user = request.user
-        memberships = list(
-            Membership.all_tenants.select_related("tenant")
-            .filter(user_id=user.pk, is_active=True, tenant__is_active=True)
-            .order_by("tenant__name", "pk")
+        memberships = caching.kept(
+            f"workspaces:{user.pk}",
+            (f"user:{user.pk}", "tenants"),
+            lambda: list(
+                Membership.all_tenants.select_related("tenant")
+                .filter(user_id=user.pk, is_active=True, tenant__is_active=True)
+                .order_by("tenant__name", "pk")
+            ),
         )
         for each in memberships:  # their user is the request's: no join, no query
             Membership.user.field.set_cached_value(each, user)

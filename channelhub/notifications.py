@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -215,4 +215,20 @@ def set_email_preferences(user, choices: dict[str, bool]) -> None:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The shell's badge, on every page: kept until a notification of the user's is made or read."""
+    from channelhub import caching
+    from channelhub.tenancy import get_current_tenant
+
+    def count():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return caching.kept(f"unread:{get_current_tenant().pk}:{user.pk}", (f"inbox:{user.pk}",), count)
+
+
+def mark_read(notification) -> None:
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

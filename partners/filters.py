@@ -5,14 +5,15 @@ from types import SimpleNamespace
 import django_filters
 from django import forms
 from django.db.models import F, Q
-from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from channelhub import caching
 from channelhub.pickers import picker_attrs
-from partners.forms import OwnerChoiceField, RegionChoiceField, region_sort_key, regions_queryset
-from partners.models import ChannelType, Partner, PartnerStatus, Tier
+from channelhub.tenancy import get_current_tenant
+from partners.forms import region_sort_key
+from partners.models import ChannelType, Partner, PartnerStatus, Region, Tier
 from partners.services import owner_choices
 
 
@@ -60,66 +61,39 @@ class Select(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 — every value and label escaped above
 
 
-class _FetchedChoices(ModelChoiceIterator):
-    """The choices in one plain query: Django's iterator() takes a server-side cursor on
-    PostgreSQL (DECLARE, FETCH, CLOSE: three round trips) for a dozen rows."""
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """The active tenant's tiers, territories (each as its path, in the forms' division-code
+    order) and channel managers, as (id, label) pairs: the list filter's choices and the list
+    rows' labels. Every list page showed them, three queries and their model rows; they are
+    kept in the shared cache until a tier, a region or a member changes (channelhub.caching)."""
+    tenant = get_current_tenant()
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class _RegionChoices(ModelChoiceIterator):
-    """RegionChoiceField's choices (each territory's path, in division-code order) from one
-    query of plain values: each region's parents are found among the tenant's regions, and
-    no model is built for an option (48 territories cost more than the rest of the form)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = self.queryset.select_related(None).values_list("pk", "parent_id", "name", "code")
+    def compute():
+        rows = Region.objects.values_list("pk", "parent_id", "name", "code")
         nodes = {
             pk: SimpleNamespace(pk=pk, parent_id=parent, name=name, code=code)
             for pk, parent, name, code in rows
         }
-        if any(node.parent_id is not None and node.parent_id not in nodes for node in nodes.values()):
-            # a narrowed queryset: the parents come with the rows
-            yield from (self.choice(region) for region in sorted(self.queryset, key=region_sort_key))
-            return
         for node in nodes.values():
             chain, step = [], node
             while step is not None and len(chain) < 8:  # the tree is three levels deep
                 chain.append(step)
                 step = nodes.get(step.parent_id)
             node.chain = chain[::-1]
-        for node in sorted(nodes.values(), key=region_sort_key):  # the forms' own order
-            yield (node.pk, " / ".join(step.name for step in node.chain))  # Region.path
+        return {
+            "tier": [(tier.pk, str(tier)) for tier in Tier.objects.all()],
+            "region": [  # Region.path, in RegionChoiceField's order
+                (node.pk, " / ".join(step.name for step in node.chain))
+                for node in sorted(nodes.values(), key=region_sort_key)
+            ],
+            "owner": [(user.pk, user.display_name) for user in owner_choices()],
+        }
 
-
-class _RegionField(RegionChoiceField):
-    iterator = _RegionChoices
-
-
-class _TierField(django_filters.fields.ModelChoiceField):
-    iterator = _FetchedChoices
-
-
-class _OwnerField(OwnerChoiceField):
-    iterator = _FetchedChoices
-
-
-class TierFilter(django_filters.ModelChoiceFilter):
-    field_class = _TierField
-
-
-class RegionFilter(django_filters.ModelChoiceFilter):
-    field_class = _RegionField
-
-
-class OwnerFilter(django_filters.ModelChoiceFilter):
-    field_class = _OwnerField
+    return caching.kept(
+        f"partner-filter-choices:{tenant.pk}",
+        (f"tiers:{tenant.pk}", f"regions:{tenant.pk}", f"members:{tenant.pk}"),
+        compute,
+    )
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -131,19 +105,26 @@ class PartnerFilter(django_filters.FilterSet):
     channel_type = django_filters.ChoiceFilter(
         label=_("Channel type"), choices=ChannelType.choices, widget=Select
     )
-    tier = TierFilter(label=_("Tier"), queryset=lambda request: Tier.objects.all(), widget=Select)
-    region = RegionFilter(
+    # Tier, territory and manager choose among filter_choices() (set in __init__): validating
+    # a choice needs no query.
+    tier = django_filters.ChoiceFilter(label=_("Tier"), widget=Select)
+    region = django_filters.ChoiceFilter(
         label=_("Territory"),
-        queryset=lambda request: regions_queryset(),
         method="in_region",
         widget=Select(attrs=picker_attrs()),  # searchable
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PartnerStatus.choices, widget=Select)
-    owner = OwnerFilter(label=_("Channel manager"), queryset=lambda request: owner_choices(), widget=Select)
+    owner = django_filters.ChoiceFilter(label=_("Channel manager"), widget=Select)
 
     class Meta:
         model = Partner
         fields = ["q", "channel_type", "tier", "region", "status", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = filter_choices()
+        for name in ("tier", "region", "owner"):
+            self.filters[name].extra["choices"] = self.choices[name]
 
     def search(self, queryset, name, value):
         value = value.strip()

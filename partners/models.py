@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from channelhub import workflow
-from channelhub.tenancy import TenantOwnedModel
+from channelhub.caching import InvalidatingQuerySet
+from channelhub.tenancy import TenantOwnedModel, TenantQuerySet, TenantScopedManager
 from channelhub.validators import PhoneNumberField
 from partners.validators import validate_credit_code
 
@@ -47,6 +48,10 @@ class CreditRating(models.TextChoices):
     C = "C", _("C · poor")
 
 
+class ReferenceQuerySet(InvalidatingQuerySet, TenantQuerySet):
+    """Tiers and regions: the partner list's filter keeps them (partners.filters.filter_choices)."""
+
+
 class Tier(TenantOwnedModel):
     """A partner grade defined by the tenant (e.g. 金牌/银牌/铜牌 or 一级/二级/三级)."""
 
@@ -57,6 +62,9 @@ class Tier(TenantOwnedModel):
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
+    objects = TenantScopedManager.from_queryset(ReferenceQuerySet)()
+    all_tenants = models.Manager.from_queryset(ReferenceQuerySet)()  # noqa: DJ012
+
     class Meta:
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
@@ -65,6 +73,14 @@ class Tier(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def cache_scopes_of(tier) -> tuple[str, ...]:
+        return (f"tiers:{tier.tenant_id}",)
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        return [f"tiers:{pk}" for pk in set(queryset.values_list("tenant_id", flat=True))]
 
 
 class RegionLevel(models.IntegerChoices):
@@ -91,6 +107,9 @@ class Region(TenantOwnedModel):
     )
     is_active = models.BooleanField(_("in use"), default=True)
 
+    objects = TenantScopedManager.from_queryset(ReferenceQuerySet)()
+    all_tenants = models.Manager.from_queryset(ReferenceQuerySet)()  # noqa: DJ012
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -108,6 +127,15 @@ class Region(TenantOwnedModel):
 
     def __str__(self):
         return self.path
+
+    # A renamed region renames the paths of everything inside it: any change recomputes them all.
+    @staticmethod
+    def cache_scopes_of(region) -> tuple[str, ...]:
+        return (f"regions:{region.tenant_id}",)
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        return [f"regions:{pk}" for pk in set(queryset.values_list("tenant_id", flat=True))]
 
     def save(self, *args, **kwargs):
         self.level = self.parent.level + 1 if self.parent_id else RegionLevel.PROVINCE

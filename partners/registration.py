@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from channelhub import audit, modules
+from channelhub import audit, caching, modules
 from channelhub.approvals import ApprovalAction
 
 
@@ -107,7 +107,10 @@ def _field_labels() -> dict:
 def register() -> None:
     from partners import services
     from partners.access import can_view_import_files, can_view_partner_files
-    from partners.models import Partner, PartnerImport, PartnerStatus
+    from partners.models import Partner, PartnerImport, PartnerStatus, Region, Tier
+
+    for model in (Tier, Region):  # kept by the list's filter (partners.filters.filter_choices)
+        caching.watch(model)
 
     modules.register(
         "partners",

@@ -9,12 +9,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from channelhub.caching import InvalidatingQuerySet
 from channelhub.roles import PARTNER_ROLES, Role
 from channelhub.tenancy import TenantOwnedModel, TenantQuerySet, TenantScopedManager
 from channelhub.validators import PhoneNumberField
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(InvalidatingQuerySet):
+    pass
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -59,6 +64,18 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name
 
+    # What the shared cache keeps of a user (channelhub.caching): the user for the session, their
+    # memberships for the shell; and their name in their workspaces' kept member lists.
+    @staticmethod
+    def cache_scopes_of(user) -> list[str]:
+        return User.cache_scopes(User.objects.filter(pk=user.pk))
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        ids = list(queryset.values_list("pk", flat=True))
+        tenants = Membership.all_tenants.filter(user_id__in=ids).values_list("tenant_id", flat=True)
+        return [f"user:{pk}" for pk in ids] + [f"members:{pk}" for pk in set(tenants)]
+
     def save(self, *args, **kwargs):
         # Log-in lower-cases what is typed; so must every other way in (admin, shell).
         self.email = (self.email or "").strip().lower()
@@ -72,6 +89,10 @@ class User(AbstractUser):
 slug_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$", _("Lower-case letters, digits and hyphens.")
 )
+
+
+class WorkspaceQuerySet(InvalidatingQuerySet):
+    pass
 
 
 class Tenant(models.Model):
@@ -103,6 +124,8 @@ class Tenant(models.Model):
         ),
     )
 
+    objects = models.Manager.from_queryset(WorkspaceQuerySet)()
+
     class Meta:
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
@@ -111,10 +134,24 @@ class Tenant(models.Model):
     def __str__(self):
         return self.name
 
+    # Every user's kept memberships hold their tenants (channelhub.caching): a change to any
+    # workspace (rare: its settings) recomputes them all.
+    @staticmethod
+    def cache_scopes_of(tenant) -> tuple[str, ...]:
+        return ("tenants",)
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> tuple[str, ...]:
+        return ("tenants",)
+
     @property
     def tenant_id(self):
         """A workspace is its own tenant: its settings' history is kept like any record's."""
         return self.pk
+
+
+class MembershipQuerySet(InvalidatingQuerySet, TenantQuerySet):
+    pass
 
 
 class Membership(TenantOwnedModel):
@@ -132,6 +169,9 @@ class Membership(TenantOwnedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    objects = TenantScopedManager.from_queryset(MembershipQuerySet)()
+    all_tenants = models.Manager.from_queryset(MembershipQuerySet)()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("membership")
@@ -153,6 +193,16 @@ class Membership(TenantOwnedModel):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+    # A membership is part of its user's kept workspaces and of its tenant's member count.
+    @staticmethod
+    def cache_scopes_of(membership) -> tuple[str, ...]:
+        return (f"user:{membership.user_id}", f"members:{membership.tenant_id}")
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        rows = queryset.values_list("user_id", "tenant_id")
+        return [scope for user_id, tenant_id in rows for scope in (f"user:{user_id}", f"members:{tenant_id}")]
 
     @property
     def is_partner_user(self):

@@ -2,7 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from channelhub.tenancy import TenantOwnedModel
+from channelhub.caching import InvalidatingQuerySet
+from channelhub.tenancy import TenantOwnedModel, TenantQuerySet, TenantScopedManager
+
+
+class NotificationQuerySet(InvalidatingQuerySet, TenantQuerySet):
+    pass
 
 
 class Notification(TenantOwnedModel):
@@ -23,6 +28,9 @@ class Notification(TenantOwnedModel):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    objects = TenantScopedManager.from_queryset(NotificationQuerySet)()
+    all_tenants = models.Manager.from_queryset(NotificationQuerySet)()  # noqa: DJ012
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -31,6 +39,15 @@ class Notification(TenantOwnedModel):
 
     def __str__(self):
         return self.title
+
+    # The recipient's unread count is kept (channelhub.notifications.unread_count).
+    @staticmethod
+    def cache_scopes_of(notification) -> tuple[str, ...]:
+        return (f"inbox:{notification.recipient_id}",)
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        return [f"inbox:{pk}" for pk in set(queryset.values_list("recipient_id", flat=True))]
 
     @property
     def shown_title(self) -> str:

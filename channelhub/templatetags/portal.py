@@ -12,6 +12,15 @@ def turl(context, name, **kwargs):
     return reverse(name, kwargs={"tenant_slug": context["request"].tenant.slug, **kwargs})
 
 
+@register.simple_tag
+def same_for_everyone(template_name):
+    """``{% same_for_everyone "components/shell_scripts.html" %}``: a fragment that shows the same
+    on every page for everyone (no context, no words to translate), rendered once per process."""
+    from channelhub.context_processors import rendered_once
+
+    return rendered_once(template_name, (), {})
+
+
 @register.filter
 def can(membership, permission):
     """``{% if membership|can:"members.manage" %}``"""

@@ -83,7 +83,7 @@ def accept_invitation(request, token):
                 membership = services.accept_invitation(
                     token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
                 )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend="channelhub.backends.ModelBackend")
             else:
                 raise services.InvitationError("login_required", invitation)
         except services.InvitationError as problem:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,8 +27,7 @@ def inbox(request):
 @tenant_view("inbox.view", model=Notification)
 def notification_open(request, pk):
     notification = get_for_tenant_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    notifications.mark_read(notification)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -39,7 +37,7 @@ def notification_open(request, pk):
 @require_POST
 @tenant_view("inbox.view")
 def inbox_read_all(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    notifications.mark_all_read(request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("inbox", tenant_slug=request.tenant.slug)
 

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from channelhub import modules
+from channelhub import caching, modules
 from channelhub.access import login_view, public_view, tenant_view
 from channelhub.middleware import PARTNER_ENDED
 from channelhub.models import Membership
@@ -72,7 +72,11 @@ def home(request):
         "modules": (tiles := modules_for(membership.role)),
         "modules_coming": any(not module.url_name for module in tiles),
         "greeting": ROLE_GREETING.get(membership.role, ""),
-        "member_count": Membership.objects.filter(is_active=True).count()
+        "member_count": caching.kept(
+            f"member-count:{request.tenant.pk}",
+            (f"members:{request.tenant.pk}",),
+            lambda: Membership.objects.filter(is_active=True).count(),
+        )
         if can(membership.role, "members.view")
         else None,
     }

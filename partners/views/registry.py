@@ -17,6 +17,7 @@ from channelhub import audit, exports, formats, periods
 from channelhub.access import tenant_view
 from channelhub.documents import render_pdf
 from channelhub.forms import add_service_errors
+from channelhub.models import User
 from channelhub.pagination import page_by_ids
 from channelhub.pickers import options_response
 from channelhub.roles import Role, can
@@ -29,25 +30,20 @@ from partners.models import ChannelType, Partner, PartnerStatus
 PAGE_SIZE = 25
 # The sortable columns the list shows, in SORTS order ("created" sorts without a column).
 LIST_COLUMNS = ("name", "type", "tier", "territory", "owner", "status", "credit")
-# What a list row shows (templates/partners/list.html): the rest of each row stays unread.
+# What a list row shows (templates/partners/list.html), as plain values: the tier's, the
+# territory's and the manager's names come from the filter's kept choices
+# (partners.filters.filter_choices), so the rows' query joins nothing and builds no model.
 LIST_ROW_FIELDS = (
+    "pk",
     "name",
     "credit_code",
     "exclusive_territory",
     "channel_type",
     "status",
     "credit_limit",
-    "tier__name",
-    # The territory's path (Region.chain): each level's name and parent.
-    "region__name",
-    "region__parent__name",
-    "region__parent__parent__name",
-    "region__parent__parent__parent",
-    # User.display_name
-    "owner__full_name",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__email",
+    "tier_id",
+    "region_id",
+    "owner_id",
 )
 CHANNEL_TYPE_LABELS = dict(ChannelType.choices)
 STAND_IN_PK = 9876543210123
@@ -96,33 +92,37 @@ EXCLUSIVE = (
 )
 
 
-def list_rows(request, partners) -> list[str]:
-    """The table rows of the list page, as HTML. ``get_FOO_display()`` hashes every choice
-    label at each call: the labels are looked up once; one ``reverse()`` with a stand-in id
-    serves every row's link."""
+def list_rows(request, partners, choices) -> list[str]:
+    """The table rows of the list page, as HTML, from ``LIST_ROW_FIELDS`` dicts and the filter's
+    ``choices``. ``get_FOO_display()`` hashes every choice label at each call: the labels are
+    looked up once; one ``reverse()`` with a stand-in id serves every row's link."""
     detail_url = reverse("partners:detail", kwargs={"tenant_slug": request.tenant.slug, "pk": STAND_IN_PK})
     stand_in = str(STAND_IN_PK)
     exclusive = format_html(EXCLUSIVE, title=_("Exclusive territory"))
     credit_code_title = _("Unified social credit code")
     channel_types = {code: str(label) for code, label in CHANNEL_TYPE_LABELS.items()}
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+    tiers, territories, owners = (dict(choices[name]) for name in ("tier", "region", "owner"))
+    others = {row["owner_id"] for row in partners if row["owner_id"] and row["owner_id"] not in owners}
+    if others:  # managers no longer active (or of another role) still own their partners
+        owners.update((user.pk, user.display_name) for user in User.objects.filter(pk__in=others))
     return [
         format_html(
             ROW,
-            url=detail_url.replace(stand_in, str(partner.pk)),
-            name=partner.name,
-            exclusive=exclusive if partner.exclusive_territory else "",
+            url=detail_url.replace(stand_in, str(row["pk"])),
+            name=row["name"],
+            exclusive=exclusive if row["exclusive_territory"] else "",
             credit_code_title=credit_code_title,
-            credit_code=partner.credit_code,
-            channel_type=channel_types.get(partner.channel_type, partner.channel_type),
-            tier=(partner.tier.name if partner.tier_id else "") or "—",
-            territory=partner.territory or "—",
-            owner=(partner.owner.display_name if partner.owner_id else "") or "—",
-            badge=STATUS_BADGES.get(partner.status, "text-bg-secondary"),
-            status=statuses.get(partner.status, partner.status),
-            credit_limit=formats.money(partner.credit_limit),
+            credit_code=row["credit_code"],
+            channel_type=channel_types.get(row["channel_type"], row["channel_type"]),
+            tier=tiers.get(row["tier_id"]) or "—",
+            territory=territories.get(row["region_id"]) or "—",
+            owner=owners.get(row["owner_id"]) or "—",
+            badge=STATUS_BADGES.get(row["status"], "text-bg-secondary"),
+            status=statuses.get(row["status"], row["status"]),
+            credit_limit=formats.money(row["credit_limit"]),
         )
-        for partner in partners
+        for row in partners
     ]
 
 
@@ -137,9 +137,9 @@ def _query(request, *drop) -> str:
 @tenant_view("partners.view")
 def partner_list(request):
     filterset, queryset, sort, scope, portfolio = _listing(request)
-    rows = visible_partners(request).select_related(*PARTNER_RELATED).only(*LIST_ROW_FIELDS)
+    rows = visible_partners(request).values(*LIST_ROW_FIELDS)
     page = page_by_ids(queryset, rows, request.GET.get("page"), PAGE_SIZE)
-    rows = list_rows(request, page.object_list)
+    rows = list_rows(request, page.object_list, filterset.choices)
     base = _query(request, "sort", "page")
     columns = []
     for key, (label, _fields) in SORTS.items():
@@ -316,7 +316,10 @@ def detail_context(request, partner, **overrides) -> dict:
     context = record_context(partner)
     context.update(
         {
-            "timeline": audit.timeline_for(partner) if can(role, "partners.view_timeline") else [],
+            # The timeline tab is filled when opened (``?part=timeline``), unless the page opens on it.
+            "timeline": audit.timeline_for(partner)
+            if tab == "timeline" and can(role, "partners.view_timeline")
+            else None,
             "pending_reactivation": pending,
             "actions": status_actions(partner, role, pending),
             "tab": tab,
@@ -335,6 +338,10 @@ def detail_context(request, partner, **overrides) -> dict:
 @tenant_view("partners.view", model=Partner)
 def partner_detail(request, pk):
     partner = get_partner_for_user(request, pk)
+    if request.GET.get("part") == "timeline":  # the timeline tab's content, loaded when opened
+        if not can(request.membership.role, "partners.view_timeline"):
+            raise PermissionDenied
+        return render(request, "components/timeline.html", {"entries": audit.timeline_for(partner)})
     tab = request.GET.get("form")
     if tab is not None:  # one tab's add form alone, for the page to load when the tab opens
         if tab not in ADD_FORMS:

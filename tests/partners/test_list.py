@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(response):
-    return [p.name for p in response.context["page"].object_list]
+    return [row["name"] for row in response.context["page"].object_list]
 
 
 @pytest.fixture
@@ -147,6 +147,7 @@ def test_an_invalid_filter_is_shown_not_ignored(registry, manager, client_as):
 
 
 def _count(client, path):
+    client.get(path)  # in the steady state: what the shared cache keeps is kept (channelhub.caching)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -178,6 +179,7 @@ def test_the_list_costs_the_same_queries_for_10_and_200_partners(
     before = response.context["page"].paginator.count
     assert before in (10, 11)  # and alpha_partner, which has no territory
     _add_partners(alpha, manager, territory, gold, 190)
+    client.get(path)
     with django_assert_num_queries(few):
         response = client.get(path)
     assert response.context["page"].paginator.count == before + 190
@@ -191,6 +193,7 @@ def test_the_export_costs_the_same_queries_for_10_and_200_partners(
     _add_partners(alpha, manager, territory, gold, 10)
     few, _response = _count(client, "/t/alpha/partners/export.xlsx?scope=all")
     _add_partners(alpha, manager, territory, gold, 190)
+    client.get("/t/alpha/partners/export.xlsx?scope=all")
     with django_assert_num_queries(few):
         client.get("/t/alpha/partners/export.xlsx?scope=all")
 
@@ -219,6 +222,7 @@ def test_the_detail_page_costs_the_same_queries_for_10_and_200_partners(
     with tenant_context(alpha):  # and a longer history
         for index in range(10):
             services.update_partner(alpha_partner, data={"legal_representative": f"代表{index}"}, by=manager)
+    client.get(path)
     with django_assert_num_queries(few):
         response = client.get(path)
     assert len(response.context["documents"]) == 22

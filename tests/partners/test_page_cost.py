@@ -106,6 +106,37 @@ def test_a_tab_form_of_another_tenants_partner_is_not_found(beta, manager, clien
     assert client_as(manager).get(f"/t/alpha/partners/{theirs.pk}/?form=contacts").status_code == 404
 
 
+# --- the detail page's timeline ----------------------------------------------------------------
+
+
+def test_the_timeline_loads_when_its_tab_is_opened_and_shows_the_same_entries(partner, manager, client_as):
+    client = client_as(manager)
+    with tenant_context(partner.tenant):
+        from partners import services
+
+        services.update_partner(partner, data={"legal_representative": "赵立新"}, by=manager)
+    page = client.get(f"/t/alpha/partners/{partner.pk}/")
+    assert page.context["timeline"] is None and "timeline-loader" in find_testids(page)
+    assert "赵立新" not in _html(page).split('id="tab-timeline" role="tabpanel"')[1]
+    url = re.search(r'hx-get="([^"]+\?part=timeline)"', _html(page)).group(1)
+    fragment = _html(client.get(url))
+    assert "<html" not in fragment and 'data-testid="timeline"' in fragment and "赵立新" in fragment
+    shown = client.get(f"/t/alpha/partners/{partner.pk}/?tab=timeline")  # without JavaScript
+    assert "timeline-loader" not in find_testids(shown) and "赵立新" in _html(shown)
+
+
+def test_the_timeline_part_is_refused_to_a_role_without_the_timeline(alpha_partner, member, client_as):
+    client = client_as(member(Role.PARTNER_ADMIN))
+    assert client.get(f"/t/alpha/partners/{alpha_partner.pk}/?part=timeline").status_code == 403
+    page = client.get(f"/t/alpha/partners/{alpha_partner.pk}/")
+    assert "timeline-loader" not in find_testids(page) and "tab-timeline" not in find_testids(page)
+
+
+def test_the_timeline_part_of_another_tenants_partner_is_not_found(beta, manager, client_as):
+    theirs = PartnerFactory(tenant=beta)
+    assert client_as(manager).get(f"/t/alpha/partners/{theirs.pk}/?part=timeline").status_code == 404
+
+
 # --- the list's filter selects ------------------------------------------------------------------
 
 

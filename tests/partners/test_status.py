@@ -205,7 +205,7 @@ def test_the_suspend_form_keeps_its_page_and_says_why_without_a_reason(partner, 
     response = client.post(path, form_data(client.get(path), "status-form", reason="价格违规"))
     assert response.status_code == 302
     assert fresh(partner).status == PartnerStatus.SUSPENDED
-    detail = client.get(response["Location"])
+    detail = client.get(response["Location"] + "?tab=timeline")  # the page opened on its timeline
     assert shows(detail, "价格违规")
     assert shows(detail, _("Suspended the partner"))
 
