@@ -25,7 +25,11 @@ from partners import services
 from partners.access import PARTNER_RELATED, get_partner_for_user, visible_partners
 from partners.filters import SORTS, PartnerFilter, order_by
 from partners.forms import ContactForm, DocumentForm, PartnerForm, RewardPenaltyForm
-from partners.models import ChannelType, Partner, PartnerStatus
+from partners.models import (
+    ChannelType,
+    Partner,
+    PartnerStatus,
+)
 
 PAGE_SIZE = 25
 # The sortable columns the list shows, in SORTS order ("created" sorts without a column).
@@ -270,25 +274,40 @@ def status_actions(partner, role, pending) -> list[dict]:
     return actions
 
 
-def record_context(partner) -> dict:
-    """The partner's child rows (three queries), with each document's validity."""
-    today = periods.today()
-    documents = list(partner.documents.select_related("file", "uploaded_by"))
-    for document in documents:
-        if document.expires_on is None:
-            document.validity = "permanent"
-        elif document.expires_on < today:
-            document.validity = "expired"
-        elif document.expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
-            document.validity = "expiring"
-        else:
-            document.validity = "valid"
-    return {
-        "partner": partner,
-        "contacts": list(partner.contacts.all()),
-        "documents": documents,
-        "records": list(partner.rewards_penalties.select_related("recorded_by")),
-    }
+CHILD_ROWS = ("contacts", "documents", "records")
+
+
+def record_context(partner, parts=CHILD_ROWS) -> dict:
+    """The partner's child rows named in ``parts`` (a query each; the others None), with each
+    document's validity."""
+    context = {"partner": partner, **dict.fromkeys(CHILD_ROWS)}
+    if "documents" in parts:
+        today = periods.today()
+        documents = list(partner.documents.select_related("file", "uploaded_by"))
+        for document in documents:
+            if document.expires_on is None:
+                document.validity = "permanent"
+            elif document.expires_on < today:
+                document.validity = "expired"
+            elif document.expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+                document.validity = "expiring"
+            else:
+                document.validity = "valid"
+        context["documents"] = documents
+    if "contacts" in parts:
+        context["contacts"] = list(partner.contacts.all())
+    if "records" in parts:
+        context["records"] = list(partner.rewards_penalties.select_related("recorded_by"))
+    return context
+
+
+# A tab's content alone, for the page to load when the tab is shown: part -> (permission, template).
+PARTS = {
+    "contacts": ("partners.view", "partners/_contacts_table.html"),
+    "documents": ("partners.view", "partners/_documents_table.html"),
+    "records": ("partners.view", "partners/_records_table.html"),
+    "timeline": ("partners.view_timeline", "components/timeline.html"),
+}
 
 
 # The add forms on the detail page's tabs: tab -> (context name, permission, template).
@@ -313,10 +332,13 @@ def detail_context(request, partner, **overrides) -> dict:
     waiting = partner.status in (PartnerStatus.SUSPENDED, PartnerStatus.PENDING)
     pending = services.pending_reactivation(partner) if waiting else None
     tab = overrides.get("tab") or request.GET.get("tab", "profile")
-    context = record_context(partner)
+    # Only the tab the page opens on comes with its rows; the others are filled when shown
+    # (``?part=<tab>``, partners/_part_loader.html): a visit opens one tab of five, and the
+    # child rows and the timeline were half of the page's queries.
+    context = record_context(partner, parts={tab} & set(CHILD_ROWS))
     context.update(
         {
-            # The timeline tab is filled when opened (``?part=timeline``), unless the page opens on it.
+            "counts": services.child_counts(partner),
             "timeline": audit.timeline_for(partner)
             if tab == "timeline" and can(role, "partners.view_timeline")
             else None,
@@ -338,10 +360,18 @@ def detail_context(request, partner, **overrides) -> dict:
 @tenant_view("partners.view", model=Partner)
 def partner_detail(request, pk):
     partner = get_partner_for_user(request, pk)
-    if request.GET.get("part") == "timeline":  # the timeline tab's content, loaded when opened
-        if not can(request.membership.role, "partners.view_timeline"):
+    part = request.GET.get("part")
+    if part is not None:  # one tab's content alone, loaded when the tab is shown
+        if part not in PARTS:
+            raise Http404
+        permission, template = PARTS[part]
+        if not can(request.membership.role, permission):
             raise PermissionDenied
-        return render(request, "components/timeline.html", {"entries": audit.timeline_for(partner)})
+        if part == "timeline":
+            context = {"entries": audit.timeline_for(partner)}
+        else:
+            context = record_context(partner, parts={part})
+        return render(request, template, context)
     tab = request.GET.get("form")
     if tab is not None:  # one tab's add form alone, for the page to load when the tab opens
         if tab not in ADD_FORMS:

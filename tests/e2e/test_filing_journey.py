@@ -63,8 +63,15 @@ def test_a_change_of_territory_from_filing_to_partner_record(
     diff = manager.get_by_test_id("filing-diff")
     expect(diff.locator("tr[data-field=region]")).to_contain_text("河南省 / 郑州市")  # live, from htmx
     expect(diff.locator("tr[data-field=region]")).to_contain_text("河南省 / 洛阳市")
-    form.locator("textarea[name=reason]").fill("业务重心转移到洛阳，郑州门店已关闭。")
-    form.locator("textarea[name=impact]").fill("郑州地区 2 家客户移交给郑州其他渠道商。")
+    # Under load the page was once still settling (the live diff's requests) when the reason was
+    # typed, and the save went without it: type once everything has arrived, and check it stayed.
+    manager.wait_for_load_state("networkidle")
+    reason, impact = "业务重心转移到洛阳，郑州门店已关闭。", "郑州地区 2 家客户移交给郑州其他渠道商。"
+    form.locator("textarea[name=reason]").fill(reason)
+    form.locator("textarea[name=impact]").fill(impact)
+    manager.wait_for_load_state("networkidle")
+    expect(form.locator("textarea[name=reason]")).to_have_value(reason)
+    expect(form.locator("textarea[name=impact]")).to_have_value(impact)
     shot(manager, "change-form-with-diff")
     manager.get_by_test_id("save-filing").click()
     expect(manager.get_by_test_id("filing-state")).to_be_visible()

@@ -133,8 +133,10 @@ def test_the_partner_page_says_which_application_a_contact_and_document_came_fro
     client = client_as(people.manager)
     for language, words in (("zh-hans", "来自入网申请"), ("en", "From admission application")):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        page = client.get(f"/t/alpha/partners/{app.partner_id}/?tab=contacts").content.decode()
-        shown = re.findall(r'data-testid="from-admission">([^<]*)<', page)
+        shown = []
+        for tab in ("contacts", "documents"):  # each tab's rows come with the page opened on it
+            page = client.get(f"/t/alpha/partners/{app.partner_id}/?tab={tab}").content.decode()
+            shown += re.findall(r'data-testid="from-admission">([^<]*)<', page)
         assert shown == [f"{words} {app.reference}"] * 3, language  # the contact and two documents
 
 

@@ -213,19 +213,24 @@ def test_the_detail_page_costs_the_same_queries_for_10_and_200_partners(
     from partners import services
 
     client = client_as(member(role))
-    path = f"/t/alpha/partners/{alpha_partner.pk}/"
+    base = f"/t/alpha/partners/{alpha_partner.pk}/"
+    # the page on its first tab and on a tab with rows, and a tab's rows loaded alone
+    paths = [base, f"{base}?tab=documents", f"{base}?part=documents", f"{base}?part=contacts"]
     _add_partners(alpha, manager, territory, gold, 10)
     _enrich(alpha_partner, 2)
-    few, _response = _count(client, path)
+    few = {path: _count(client, path)[0] for path in paths}
     _add_partners(alpha, manager, territory, gold, 190)
     _enrich(alpha_partner, 20)
     with tenant_context(alpha):  # and a longer history
         for index in range(10):
             services.update_partner(alpha_partner, data={"legal_representative": f"代表{index}"}, by=manager)
-    client.get(path)
-    with django_assert_num_queries(few):
-        response = client.get(path)
-    assert len(response.context["documents"]) == 22
+    for path in paths:
+        client.get(path)
+        with django_assert_num_queries(few[path]):
+            response = client.get(path)
+    assert len(response.context["contacts"]) >= 20
+    assert len(client.get(f"{base}?tab=documents").context["documents"]) == 22
+    assert few[base] < few[f"{base}?tab=documents"]  # the first tab does not load the documents
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")

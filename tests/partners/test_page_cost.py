@@ -125,6 +125,43 @@ def test_the_timeline_loads_when_its_tab_is_opened_and_shows_the_same_entries(pa
     assert "timeline-loader" not in find_testids(shown) and "赵立新" in _html(shown)
 
 
+@pytest.mark.parametrize(
+    "part, testid",
+    [("contacts", "contact-table"), ("documents", "document-table"), ("records", "record-table")],
+)
+def test_only_the_tab_shown_comes_with_its_rows_and_the_others_load_when_shown(
+    part, testid, partner, manager, client_as
+):
+    from tests.factories import PartnerContactFactory, PartnerDocumentFactory, RewardPenaltyFactory
+
+    PartnerContactFactory(tenant=partner.tenant, partner=partner, name="陈晓东")
+    PartnerDocumentFactory(tenant=partner.tenant, partner=partner)
+    RewardPenaltyFactory(tenant=partner.tenant, partner=partner)
+    RewardPenaltyFactory(tenant=partner.tenant, partner=partner)
+    client = client_as(manager)
+    page = client.get(f"/t/alpha/partners/{partner.pk}/")
+    testids = find_testids(page)
+    assert testid not in testids and f"{part}-loader" in testids
+    assert page.context["counts"] == {"contacts": 1, "documents": 1, "records": 2}  # the tabs' badges
+    url = re.search(rf'hx-get="([^"]+\?part={part})"', _html(page)).group(1)
+    fragment = client.get(url)
+    assert testid in find_testids(fragment) and "<html" not in _html(fragment)
+    shown = client.get(f"/t/alpha/partners/{partner.pk}/?tab={part}")
+    assert testid in find_testids(shown) and f"{part}-loader" not in find_testids(shown)
+    assert ("陈晓东" in _html(shown)) == (part == "contacts")
+
+
+def test_an_unknown_part_is_not_found(partner, manager, client_as):
+    assert client_as(manager).get(f"/t/alpha/partners/{partner.pk}/?part=secrets").status_code == 404
+
+
+def test_a_partner_user_loads_the_rows_of_their_own_partner_only(alpha_partner, beta, member, client_as):
+    client = client_as(member(Role.PARTNER_ADMIN))
+    assert client.get(f"/t/alpha/partners/{alpha_partner.pk}/?part=documents").status_code == 200
+    other = PartnerFactory(tenant=alpha_partner.tenant)
+    assert client.get(f"/t/alpha/partners/{other.pk}/?part=documents").status_code == 404
+
+
 def test_the_timeline_part_is_refused_to_a_role_without_the_timeline(alpha_partner, member, client_as):
     client = client_as(member(Role.PARTNER_ADMIN))
     assert client.get(f"/t/alpha/partners/{alpha_partner.pk}/?part=timeline").status_code == 403
