@@ -73,8 +73,9 @@ def changed(*scopes: str) -> None:
 
 
 class InvalidatingQuerySet(models.QuerySet):
-    """``update()`` tells the cache too: signals do not fire for it. The model says which scopes
-    its rows belong to with a ``cache_scopes(queryset)`` class method."""
+    """``update()``, ``bulk_create()`` and ``bulk_update()`` tell the cache too: signals do not
+    fire for them. The model says which scopes its rows belong to with a
+    ``cache_scopes(queryset)`` class method and a ``cache_scopes_of(row)`` static method."""
 
     def update(self, **kwargs):
         scopes = self.model.cache_scopes(self) if enabled() else ()
@@ -89,6 +90,13 @@ class InvalidatingQuerySet(models.QuerySet):
         if enabled():
             changed(*(scope for obj in created for scope in self.model.cache_scopes_of(obj)))
         return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, *args, **kwargs)
+        if enabled():
+            changed(*(scope for obj in objs for scope in self.model.cache_scopes_of(obj)))
+        return updated
 
 
 def watch(model) -> None:

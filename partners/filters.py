@@ -3,62 +3,16 @@
 from types import SimpleNamespace
 
 import django_filters
-from django import forms
 from django.db.models import F, Q
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import caching
 from channelhub.pickers import picker_attrs
 from channelhub.tenancy import get_current_tenant
+from channelhub.widgets import Select, TextInput
 from partners.forms import region_sort_key
 from partners.models import ChannelType, Partner, PartnerStatus, Region, Tier
 from partners.services import owner_choices
-
-
-def _attrs(attrs) -> str:
-    """django/forms/widgets/attrs.html in Python."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
-
-
-class Select(forms.Select):
-    """Django's ``Select`` with the same markup (name, attributes, options, the first
-    matching option selected), built in Python instead of through the widget templates,
-    one include per ``<option>``: the list's filter offers every territory, and rendering
-    its options was most of the list page's rendering time. Named ``Select`` like Django's:
-    the ``bs`` template filter styles widgets by class name (``form-select``)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        wanted = set(self.format_value(value))
-        parts = [format_html('<select name="{}"{}>', name, _attrs(attrs))]
-        chosen = False
-
-        def option(option_value, label):
-            nonlocal chosen
-            option_value = "" if option_value is None else str(option_value)
-            selected = (not chosen or self.allow_multiple_selected) and option_value in wanted
-            chosen = chosen or selected
-            return f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{conditional_escape(label)}</option>'
-
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):  # an optgroup
-                parts.append(format_html('<optgroup label="{}">', option_value))
-                parts.extend(option(sub_value, text) for sub_value, text in label)
-                parts.append("</optgroup>")
-            else:
-                parts.append(option(option_value, label))
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 — every value and label escaped above
 
 
 def filter_choices() -> dict[str, list[tuple[int, str]]]:
@@ -100,7 +54,7 @@ class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        widget=forms.TextInput(attrs={"placeholder": _("Name, credit code or legal representative")}),
+        widget=TextInput(attrs={"placeholder": _("Name, credit code or legal representative")}),
     )
     channel_type = django_filters.ChoiceFilter(
         label=_("Channel type"), choices=ChannelType.choices, widget=Select

@@ -48,8 +48,9 @@ class CreditRating(models.TextChoices):
     C = "C", _("C · poor")
 
 
-class ReferenceQuerySet(InvalidatingQuerySet, TenantQuerySet):
-    """Tiers and regions: the partner list's filter keeps them (partners.filters.filter_choices)."""
+class KeptQuerySet(InvalidatingQuerySet, TenantQuerySet):
+    """Tiers, regions and partners: the shared cache keeps values computed from them (the list's
+    filter choices, partners.filters.filter_choices; the list's counts, channelhub.pagination)."""
 
 
 class Tier(TenantOwnedModel):
@@ -62,8 +63,8 @@ class Tier(TenantOwnedModel):
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    objects = TenantScopedManager.from_queryset(ReferenceQuerySet)()
-    all_tenants = models.Manager.from_queryset(ReferenceQuerySet)()  # noqa: DJ012
+    objects = TenantScopedManager.from_queryset(KeptQuerySet)()
+    all_tenants = models.Manager.from_queryset(KeptQuerySet)()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("tier")
@@ -107,8 +108,8 @@ class Region(TenantOwnedModel):
     )
     is_active = models.BooleanField(_("in use"), default=True)
 
-    objects = TenantScopedManager.from_queryset(ReferenceQuerySet)()
-    all_tenants = models.Manager.from_queryset(ReferenceQuerySet)()  # noqa: DJ012
+    objects = TenantScopedManager.from_queryset(KeptQuerySet)()
+    all_tenants = models.Manager.from_queryset(KeptQuerySet)()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("region")
@@ -231,6 +232,9 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = TenantScopedManager.from_queryset(KeptQuerySet)()
+    all_tenants = models.Manager.from_queryset(KeptQuerySet)()  # noqa: DJ012
+
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
@@ -251,6 +255,15 @@ class Partner(ConcurrentTransitionMixin, TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+    # The list's counts are kept (channelhub.pagination.page_by_ids): any partner change recounts.
+    @staticmethod
+    def cache_scopes_of(partner) -> tuple[str, ...]:
+        return (f"partners:{partner.tenant_id}",)
+
+    @classmethod
+    def cache_scopes(cls, queryset) -> list[str]:
+        return [f"partners:{pk}" for pk in set(queryset.values_list("tenant_id", flat=True))]
 
     # Transitions change the state only; partners.services runs them through
     # channelhub.workflow.transition(), which writes the audit entry (the service notifies).

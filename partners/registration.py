@@ -109,7 +109,8 @@ def register() -> None:
     from partners.access import can_view_import_files, can_view_partner_files
     from partners.models import Partner, PartnerImport, PartnerStatus, Region, Tier
 
-    for model in (Tier, Region):  # kept by the list's filter (partners.filters.filter_choices)
+    # Kept: the list's filter choices (partners.filters.filter_choices) and its counts.
+    for model in (Tier, Region, Partner):
         caching.watch(model)
 
     modules.register(

@@ -12,8 +12,8 @@ from channelhub.models import Membership, Notification, Tenant, User
 from channelhub.notifications import mark_all_read, notify, unread_count
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
-from partners.models import Region, Tier
-from tests.factories import MembershipFactory, RegionFactory, TierFactory
+from partners.models import Partner, Region, Tier
+from tests.factories import MembershipFactory, PartnerFactory, RegionFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +211,81 @@ def test_the_list_filter_follows_tiers_regions_and_managers(
     manager.full_name = "新的经理名"
     manager.save()
     assert "新的经理名" in client.get("/t/alpha/partners/").content.decode()
+
+
+# --- the partner list's count ---------------------------------------------------------------------
+
+
+def _count(client, query=""):
+    # all partners, not the manager's own (the channel manager's default)
+    response = client.get(f"/t/alpha/partners/?scope=all&{query.lstrip('?')}")
+    assert response.status_code == 200
+    return response.context["page"].paginator.count
+
+
+def _count_queries(client, query=""):
+    with CaptureQueriesContext(connection) as seen:
+        _count(client, query)
+    return [q["sql"] for q in seen.captured_queries if "COUNT" in q["sql"] and "partners_partner" in q["sql"]]
+
+
+def test_the_list_counts_once_until_a_partner_changes(shared_cache, alpha, manager, client_as):
+    client = client_as(manager)
+    assert len(_count_queries(client)) == 1
+    assert _count_queries(client) == []  # kept
+    PartnerFactory(tenant=alpha)
+    assert len(_count_queries(client)) == 1  # counted again
+
+
+def test_the_list_count_follows_every_way_partners_change(shared_cache, alpha, manager, client_as):
+    client = client_as(manager)
+    before = _count(client)
+    partner = PartnerFactory(tenant=alpha)  # save()
+    assert _count(client) == before + 1
+    with tenant_context(alpha):
+        Partner.objects.bulk_create([PartnerFactory.build(tenant=alpha), PartnerFactory.build(tenant=alpha)])
+        assert _count(client) == before + 3
+        Partner.objects.filter(pk=partner.pk).delete()  # queryset delete
+        assert _count(client) == before + 2
+        Partner.objects.order_by("-pk").first().delete()  # instance delete
+        assert _count(client) == before + 1
+
+
+def test_a_filtered_count_follows_updates_and_bulk_updates(shared_cache, alpha, manager, client_as):
+    client = client_as(manager)
+    query = "?q=%E7%BB%9F%E8%AE%A1"  # 统计
+    assert _count(client, query) == 0
+    partner = PartnerFactory(tenant=alpha, name="其它公司")
+    assert _count(client, query) == 0
+    with tenant_context(alpha):
+        Partner.objects.filter(pk=partner.pk).update(name="统计一号有限公司")
+        assert _count(client, query) == 1
+        partner.refresh_from_db()
+        partner.name = "其它公司"
+        Partner.objects.bulk_update([partner], ["name"])
+        assert _count(client, query) == 0
+
+
+def test_the_territory_count_follows_the_region_tree(shared_cache, alpha, manager, territory, client_as):
+    client = client_as(manager)
+    province = Region.all_tenants.get(tenant=alpha, code="330000")
+    query = f"?region={province.pk}"
+    in_the_city = Partner.all_tenants.filter(region__parent__code="330100").count()
+    PartnerFactory(tenant=alpha, region=territory["xihu"])
+    assert _count(client, query) == in_the_city + 1
+    other = RegionFactory(tenant=alpha, name="江苏省", code="320000")
+    assert _count(client, f"?region={other.pk}") == 0
+    with tenant_context(alpha):
+        # the city moves to another province: its districts' partners leave this territory
+        Region.objects.filter(code="330100").update(parent=other)
+    assert _count(client, query) == 0
+    assert _count(client, f"?region={other.pk}") == in_the_city + 1
+
+
+def test_each_tenant_and_each_filter_has_its_own_count(shared_cache, alpha, beta, manager, client_as):
+    client = client_as(manager)
+    PartnerFactory(tenant=beta)
+    all_alpha = _count(client)
+    assert _count(client, "?q=nothing-matches-this") == 0
+    assert _count(client) == all_alpha
+    assert all_alpha == Partner.all_tenants.filter(tenant=alpha).count()

@@ -132,9 +132,9 @@ ALLOWED_MARK_SAFE = {
     # onboarding/contract_render.py (every value autoescaped) and only into a PDF whose URL
     # fetcher serves the project's static files (channelhub/documents.py).
     "onboarding/services/contracts.py",
-    # The partner list's select widget, built in Python for speed: every value through
-    # escape() and every label through conditional_escape() before the join (reviewed).
-    "partners/filters.py",
+    # HTML built in Python for speed (list rows, filter widgets): every value through
+    # html.escape before the join (reviewed; tests/channelhub/test_widgets.py).
+    "channelhub/markup.py",
     # The kept top bar: markup its template escaped, with the per-request holes filled by a
     # CSRF token (letters and digits), the escaped current path and the kept sidebar (reviewed;
     # tests/channelhub/test_shell_fragments.py holds a path with markup escaped).

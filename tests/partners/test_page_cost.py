@@ -5,15 +5,12 @@ Python, the shell reads the user's memberships once and builds the sidebar once.
 import re
 
 import pytest
-from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.safestring import SafeString
 
 from channelhub.notifications import notify
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
-from partners.filters import Select as QuickSelect
 from tests.channelhub.pages import find_testids, form_data
 from tests.factories import MembershipFactory, PartnerFactory, TenantFactory
 
@@ -175,29 +172,6 @@ def test_the_timeline_part_of_another_tenants_partner_is_not_found(beta, manager
 
 
 # --- the list's filter selects ------------------------------------------------------------------
-
-
-def _normalised(html) -> str:
-    return re.sub(r">\s+<", "><", str(html)).strip()
-
-
-CHOICES = [
-    ("", "---------"),
-    (1, '浙江省 / 杭州市 <script> & "x"'),
-    ("b", SafeString("<b>bold</b>")),
-    ("group", [(3, "三"), (4, "四")]),
-    (1, "the same value again"),
-]
-
-
-@pytest.mark.parametrize("value", [None, "", 1, "1", 3, "missing"])
-@pytest.mark.parametrize(
-    "attrs",
-    [None, {"id": "id_region", "class": "form-select is-invalid", "required": True, "disabled": False}],
-)
-def test_the_quick_select_renders_what_djangos_select_renders(value, attrs):
-    expected = forms.Select(choices=CHOICES).render("region", value, attrs)
-    assert _normalised(QuickSelect(choices=CHOICES).render("region", value, attrs)) == _normalised(expected)
 
 
 def test_the_list_filter_keeps_the_chosen_territory_selected(partner, territory, manager, client_as):
