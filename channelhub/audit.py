@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.text import capfirst
 
 from channelhub.models import Activity, Comment, StoredFile
 
@@ -96,7 +97,9 @@ def change_rows(activity: Activity) -> list[ChangeRow]:
     for key, change in (activity.changes or {}).items():
         old, new = change if isinstance(change, (list, tuple)) and len(change) == 2 else ("", change)
         field = fields.get(key)
-        name = LABELS.get(key) or (field.verbose_name if field is not None else key)
+        # The subject's own field first: LABELS is shared by every model ("name" is a partner's
+        # legal name there, not a product's name).
+        name = capfirst(field.verbose_name) if field is not None else LABELS.get(key, key)
         rows.append(ChangeRow(str(name), _shown(key, field, old), _shown(key, field, new)))
     return rows
 

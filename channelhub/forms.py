@@ -161,3 +161,14 @@ def add_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """The upload of every Excel import (channelhub.views.imports): an .xlsx within the
+    tenant's upload limit, its type checked by content."""
+
+    def __init__(self, *args, max_mb: int, **kwargs):
+        from channelhub.files import XLSX, PrivateFileField
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = PrivateFileField(label=_("Excel file (.xlsx)"), allowed=(XLSX,), max_mb=max_mb)

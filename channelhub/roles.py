@@ -112,6 +112,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Correct one's own registration while it is open; a partner withdraws its own (managers release).
     "customers.edit": frozenset({R.CHANNEL_MANAGER} | PARTNER_ROLES),
     "customers.withdraw": PARTNER_ROLES,
+    # The catalogue (orders module): everyone reads it (partners order from it); marketing and
+    # the tenant admin keep it.
+    "catalogue.view": STAFF_ROLES | PARTNER_ROLES,
+    "catalogue.manage": frozenset({R.TENANT_ADMIN, R.MARKETING}),
+    "catalogue.export": STAFF_ROLES,
     "orders.place": PARTNER_ROLES,
     "orders.manage": frozenset({R.CHANNEL_MANAGER, R.FINANCE, R.TENANT_ADMIN}),
     "pricing.manage": frozenset({R.CHANNEL_MANAGER, R.MARKETING, R.TENANT_ADMIN}),

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import pgettext_lazy
 
 from channelhub import env
 
@@ -378,3 +379,6 @@ LOGGING = {
         },
     },
 }
+
+# django-filter: a list filter's empty choice reads "All" (every value), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("list filter: no restriction", "All")

@@ -33,6 +33,7 @@ tenant_patterns = [
     path("partners/", include("partners.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("filings/", include("filings.urls")),
+    path("orders/", include("orders.urls")),
 ]
 
 urlpatterns = [

@@ -474,6 +474,64 @@ def parse_amount(
     return amount.quantize(Decimal(1) / 10**decimal_places)
 
 
+MAX_QUANTITY = 1_000_000  # more of one SKU in one line or report is a typing error
+
+
+def parse_quantity(
+    value, *, allow_zero: bool = False, multiple_of: int = 1, maximum: int = MAX_QUANTITY
+) -> int:
+    """A quantity as people type it (``12``, ``1,200``, ``１２``, Excel's ``12.0``): a whole
+    number, not negative, zero only where allowed, a multiple of ``multiple_of`` (a pack),
+    at most ``maximum``; ValidationError that says what is wrong otherwise."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int):
+        number = value
+        text = str(value)
+    else:
+        text = _nfkc(value)
+        raw = text.replace(",", "").replace("，", "").replace(" ", "")
+        if re.fullmatch(r"[-+]?\d+(\.0+)?", raw):
+            number = int(Decimal(raw))
+        elif re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+)", raw):
+            raise ValidationError(
+                _("“%(value)s” is not a whole number."), code="quantity_fraction", params={"value": text}
+            )
+        else:
+            raise ValidationError(
+                _("“%(value)s” is not a quantity: enter a whole number, e.g. 12."),
+                code="quantity_invalid",
+                params={"value": text},
+            )
+    if number < 0:
+        raise ValidationError(_("The quantity cannot be negative."), code="quantity_negative")
+    if number == 0 and not allow_zero:
+        raise ValidationError(_("The quantity must be more than zero."), code="quantity_zero")
+    if number > maximum:
+        raise ValidationError(
+            _("%(value)s is more than %(max)s: check the quantity."),
+            code="quantity_too_large",
+            params={"value": f"{number:,}", "max": f"{maximum:,}"},
+        )
+    if multiple_of > 1 and number % multiple_of and number < multiple_of:
+        raise ValidationError(
+            _("Order in multiples of %(pack)s (a pack), e.g. %(pack)s."),
+            code="quantity_not_a_multiple",
+            params={"pack": multiple_of},
+        )
+    if multiple_of > 1 and number % multiple_of:
+        raise ValidationError(
+            _("Order in multiples of %(pack)s (a pack): %(lower)s or %(upper)s."),
+            code="quantity_not_a_multiple",
+            params={
+                "pack": multiple_of,
+                "lower": number - number % multiple_of,
+                "upper": number - number % multiple_of + multiple_of,
+            },
+        )
+    return number
+
+
 class AmountField(forms.Field):
     """An amount in a form (a text input, so ``5,000,000`` and ``500万`` can be typed and "abc" gets
     a message rather than an empty number box); cleans to a Decimal with two places."""

@@ -1,18 +1,48 @@
-"""What the orders module plugs into the shared mechanisms (channelhub.modules).
-
-The module is not built yet: its home tiles say so ("Not available yet") until its
-issue fills it.
-"""
+"""What the orders module plugs into the shared mechanisms (channelhub.modules), registered
+once from ``OrdersConfig.ready()``: timeline words, state labels, home tiles, the sidebar and
+the demo loader. The catalogue comes first; orders, stock and monitoring follow (issue 11)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import modules
 
+VERBS = {
+    "category.created": _("Added the category"),
+    "category.changed": _("Changed the category"),
+    "product_line.created": _("Added the product line"),
+    "product_line.changed": _("Changed the product line"),
+    "product.created": _("Added the product"),
+    "product.changed": _("Changed the product"),
+    "product.discontinued": _("Discontinued the product"),
+    "product.reinstated": _("Put the product back in the catalogue"),
+}
+
+
+def _load_demo(context):
+    from orders.demo import load_catalogue_demo
+
+    load_catalogue_demo(context)
+
 
 def register() -> None:
+    from orders.access import can_view_import_files
+    from orders.models import Product, ProductImport, ProductStatus
+
     modules.register(
         "orders",
+        state_labels=[(Product, ProductStatus)],
+        file_owners=[(ProductImport, can_view_import_files)],
+        labels=VERBS,
         tiles=[
+            modules.Tile(
+                key="catalogue",
+                title=_("Product catalogue"),
+                icon="grid-3x3-gap",
+                permission="catalogue.manage",  # everyone else finds it in the sidebar
+                text=_("Categories, product lines and SKUs: what partners can order."),
+                url_name="orders:product-list",
+                order=39,
+            ),
             modules.Tile(
                 key="orders",
                 title=_("Orders and inventory"),
@@ -30,4 +60,20 @@ def register() -> None:
                 order=41,
             ),
         ],
+        nav=[
+            modules.NavEntry(
+                key="catalogue",
+                label=_("Product catalogue"),
+                icon="grid-3x3-gap",
+                url_name="orders:product-list",
+                permission="catalogue.view",
+                order=75,
+                section=_("Orders and inventory"),
+                active=("orders:product-*", "orders:category-*", "orders:line-*"),
+                testid="nav-catalogue",
+            ),
+        ],
+        demo=_load_demo,
+        demo_order=40,
+        demo_counts={"products": lambda: Product.all_tenants.count()},
     )

@@ -3,11 +3,12 @@
 from types import SimpleNamespace
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import caching
 from channelhub.pickers import picker_attrs
+from channelhub.sorting import Sorts
 from channelhub.tenancy import get_current_tenant
 from channelhub.widgets import Select, TextInput
 from partners.forms import region_sort_key
@@ -95,30 +96,19 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(Q(region=value) | Q(region__parent=value) | Q(region__parent__parent=value))
 
 
-# sort key -> (column label, order_by of the ascending order)
-SORTS = {
-    "name": (_("Partner"), ("name", "pk")),
-    "type": (_("Channel type"), ("channel_type", "name", "pk")),
-    "tier": (_("Tier"), ("tier__rank", "tier__name", "name", "pk")),
-    "territory": (_("Territory"), ("region__code", "region__name", "name", "pk")),
-    "owner": (_("Channel manager"), ("owner__full_name", "name", "pk")),
-    "status": (_("Status"), ("status", "name", "pk")),
-    "credit": (_("Credit limit"), ("credit_limit", "name", "pk")),
-    "created": (_("Created"), ("created_at", "pk")),
-}
-DEFAULT_SORT = "name"
-
-
-def order_by(sort: str | None) -> tuple[str, tuple]:
-    """The validated sort key and its order_by (a leading "-" sorts descending)."""
-    sort = sort or DEFAULT_SORT
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        sort, key = DEFAULT_SORT, DEFAULT_SORT
-    descending = sort.startswith("-")
-    # Empty values last both ways, on every database (PostgreSQL and SQLite differ by default).
-    fields = tuple(
-        F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        for field in SORTS[key][1]
-    )
-    return sort, fields
+# sort key -> (column label, order_by of the ascending order); channelhub.sorting
+SORTS = Sorts(
+    {
+        "name": (_("Partner"), ("name", "pk")),
+        "type": (_("Channel type"), ("channel_type", "name", "pk")),
+        "tier": (_("Tier"), ("tier__rank", "tier__name", "name", "pk")),
+        "territory": (_("Territory"), ("region__code", "region__name", "name", "pk")),
+        "owner": (_("Channel manager"), ("owner__full_name", "name", "pk")),
+        "status": (_("Status"), ("status", "name", "pk")),
+        "credit": (_("Credit limit"), ("credit_limit", "name", "pk")),
+        "created": (_("Created"), ("created_at", "pk")),
+    },
+    default="name",
+    end=("credit",),
+)
+order_by = SORTS.order_by

@@ -8,7 +8,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import validators
-from channelhub.files import XLSX, PrivateFileField
+from channelhub.files import PrivateFileField
+from channelhub.forms import SpreadsheetUploadForm
 from channelhub.pickers import Picker
 from channelhub.tenancy import get_current_tenant
 from partners.models import (
@@ -242,10 +243,7 @@ class RewardPenaltyForm(forms.Form):
         return cleaned
 
 
-class ImportUploadForm(forms.Form):
-    def __init__(self, *args, max_mb: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"] = PrivateFileField(label=_("Excel file (.xlsx)"), allowed=(XLSX,), max_mb=max_mb)
+ImportUploadForm = SpreadsheetUploadForm  # the shared upload (channelhub.forms)
 
 
 class TierForm(forms.ModelForm):

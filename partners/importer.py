@@ -13,26 +13,32 @@ millions of empty rows), and a workbook larger than ``MAX_UNPACKED_MB`` once unp
 not opened at all; either is refused on the upload form.
 """
 
-import re
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from channelhub import audit, exports, files, roles, validators
+from channelhub import audit, exports, validators
+from channelhub.spreadsheets import (  # noqa: F401 (FileProblem, FileTooBig, ImportRefused: the views' names)
+    NO,
+    YES,
+    Column,
+    FileProblem,
+    FileTooBig,
+    Importer,
+    ImportRefused,
+    Preview,
+    Row,
+    Sheet,
+    choice_lookup,
+    norm,
+)
 from channelhub.tenancy import get_current_tenant
 from partners.forms import region_sort_key
 from partners.models import (
     ChannelType,
     CreditRating,
-    ImportStatus,
     Partner,
     PartnerImport,
     PartnerStatus,
@@ -49,18 +55,6 @@ from partners.services import (
     territory_conflict,
 )
 from partners.validators import normalise_credit_code, validate_credit_code
-
-MAX_ROWS = 10_000  # rows read below the header, empty rows included
-MAX_UNPACKED_MB = 50  # the workbook's parts once unpacked (10,000 full rows take a few MB)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: object  # lazy translation
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-
 
 COLUMNS = [
     Column(
@@ -84,34 +78,7 @@ COLUMNS = [
     Column("credit_rating", gettext_lazy("Credit rating"), ("信用等级", "信用评级")),
 ]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-YES = {"yes", "y", "true", "1", "是", "有", "独家", "√"}
-NO = {"no", "n", "false", "0", "否", "无", "", "×"}
-
-
-def _norm(text) -> str:
-    text = str(text or "").strip().lower()
-    text = text.replace("（", "(").replace("）", ")").replace("：", ":")
-    return re.sub(r"[\s*:]", "", text)
-
-
-def _names_of(column: Column) -> set[str]:
-    names = {_norm(column.key), *(_norm(alias) for alias in column.aliases)}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            names.add(_norm(str(column.label)))
-    return names
-
-
-def _choice_lookup(choices) -> dict[str, str]:
-    """value, English label and Chinese label (and the current language's) -> value."""
-    lookup = {}
-    for value, label in choices:
-        lookup[_norm(value)] = value
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                lookup[_norm(str(label))] = value
-                lookup[_norm(str(label).split("·")[0])] = value
-    return lookup
+SHEET = Sheet(COLUMNS)
 
 
 CHANNEL_TYPE_ALIASES = {
@@ -128,184 +95,6 @@ CHANNEL_TYPE_ALIASES = {
     "网络渠道": ChannelType.ONLINE,
     "电商": ChannelType.ONLINE,
 }
-
-
-@dataclass
-class Row:
-    number: int  # the Excel row number
-    cells: dict
-    errors: list = field(default_factory=list)  # [(column label, message)]
-    action: str = ""  # "create", "update", "unchanged"
-    values: dict = field(default_factory=dict)  # model field -> value
-    partner: Partner | None = None
-    changes: dict = field(default_factory=dict)
-
-    def error(self, key: str | None, message: str) -> None:
-        label = str(COLUMN_BY_KEY[key].label) if key else ""
-        self.errors.append((label, message))
-
-
-@dataclass
-class Preview:
-    rows: list
-    problems: list  # errors about the file as a whole
-
-    @property
-    def error_rows(self):
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and not self.error_rows and bool(self.rows)
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if not row.errors and row.action == action)
-
-
-class FileProblem(Exception):
-    """A problem with the file as a whole. Kept with the import as ``{"code": …, **params}``
-    and worded when shown, in the reader's language."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code, self.params = code, params
-
-    @property
-    def message(self) -> str:
-        if self.code == "too_many_rows":
-            return _(
-                "The first sheet has more than %(max)s rows (empty rows count too). Delete the empty "
-                "rows below your data, or split the file."
-            ) % {"max": self.params["max"]}
-        if self.code == "too_large":
-            return _("The file is too large once unpacked (more than %(max)s MB); please split it.") % {
-                "max": self.params["max"]
-            }
-        if self.code == "empty":
-            return _("The first sheet is empty.")
-        if self.code == "missing_columns":
-            labels = [str(COLUMN_BY_KEY[key].label) for key in self.params["columns"]]
-            return _(
-                "These columns are missing from the first row: %(columns)s. Start from the template."
-            ) % {"columns": ", ".join(labels)}
-        return _("The file could not be read as an Excel workbook.")
-
-    def __str__(self) -> str:
-        return self.message
-
-    def as_json(self) -> dict:
-        return {"code": self.code, **self.params}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "FileProblem":
-        params = {key: value for key, value in data.items() if key != "code"}
-        return cls(data.get("code", ""), **params)
-
-
-class FileTooBig(FileProblem):
-    """Over a reading limit: refused at upload, nothing is kept."""
-
-
-def read_rows(data) -> list[Row]:
-    """The rows of the first sheet, keyed by column; raises FileProblem for the file as a whole.
-
-    Reads at most MAX_ROWS rows below the header, empty ones included, and raises FileTooBig
-    at the first row over it (or before opening a workbook too large once unpacked).
-    """
-    from openpyxl import load_workbook
-
-    source = BytesIO(data) if isinstance(data, bytes | bytearray) else data
-    _check_unpacked_size(source)
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise FileProblem("unreadable") from error
-    try:
-        sheet = workbook.worksheets[0]
-        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
-        if header is None:
-            raise FileProblem("empty")
-        positions = _map_header(header)
-        width = max(positions.values()) + 1  # cells right of the last known column are not read
-        rows = []
-        # Row numbers are Excel's: openpyxl yields the rows missing from the file as empty ones.
-        iterator = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-        for number, values in enumerate(iterator, start=2):
-            if number - 1 > MAX_ROWS:  # counted as read: an empty row costs as much as a full one
-                raise FileTooBig("too_many_rows", max=MAX_ROWS)
-            if values is None or all(_blank(v) for v in values):
-                continue
-            cells = {
-                key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()
-            }
-            rows.append(Row(number=number, cells=cells))
-    finally:
-        workbook.close()
-    return rows
-
-
-def _check_unpacked_size(source) -> None:
-    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_MB (a "zip bomb")."""
-    try:
-        with zipfile.ZipFile(source) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise FileProblem("unreadable") from error
-    finally:
-        source.seek(0)
-    if size > MAX_UNPACKED_MB * 1024 * 1024:
-        raise FileTooBig("too_large", max=MAX_UNPACKED_MB)
-
-
-def parse(data) -> dict:
-    """Read the file once into what ``PartnerImport.parsed`` keeps: the cells of every row, or
-    the problem of the file as a whole. Raises FileTooBig (nothing is to be kept then)."""
-    try:
-        rows = read_rows(data)
-    except FileTooBig:
-        raise
-    except FileProblem as problem:
-        return {"problem": problem.as_json()}
-    columns = list(rows[0].cells) if rows else []
-    return {"columns": columns, "rows": [[row.number, [row.cells[key] for key in columns]] for row in rows]}
-
-
-def rows_of(parsed: dict) -> list[Row]:
-    """Fresh rows (no errors, no plan yet) from what ``parse`` kept."""
-    columns = parsed.get("columns", [])
-    return [
-        Row(number=number, cells=dict(zip(columns, values, strict=True)))
-        for number, values in parsed.get("rows", [])
-    ]
-
-
-def _map_header(header) -> dict[str, int]:
-    names = {column.key: _names_of(column) for column in COLUMNS}
-    positions = {}
-    for index, title in enumerate(header):
-        title = _norm(title)
-        for key, accepted in names.items():
-            if title and title in accepted and key not in positions:
-                positions[key] = index
-                break
-    missing = [column.key for column in COLUMNS if column.required and column.key not in positions]
-    if missing:
-        raise FileProblem("missing_columns", columns=missing)
-    return positions
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value).strip()
 
 
 # Registered capital is more than zero; a credit limit of zero means "no credit".
@@ -331,24 +120,24 @@ class Context:
         # partner's territory, channel type, tier or bank account.
         self.governed = governed_by_filing(get_current_tenant())
         self.types = {
-            **_choice_lookup(ChannelType.choices),
-            **{_norm(k): v for k, v in CHANNEL_TYPE_ALIASES.items()},
+            **choice_lookup(ChannelType.choices),
+            **{norm(k): v for k, v in CHANNEL_TYPE_ALIASES.items()},
         }
-        self.ratings = _choice_lookup(CreditRating.choices)
-        self.tiers = {_norm(tier.name): tier for tier in Tier.objects.all()}
+        self.ratings = choice_lookup(CreditRating.choices)
+        self.tiers = {norm(tier.name): tier for tier in Tier.objects.all()}
         regions = list(Region.objects.all())
         self.regions_by_id = {region.pk: region for region in regions}
         for region in regions:  # link parents in memory: paths without queries
             if region.parent_id:
                 region.parent = self.regions_by_id.get(region.parent_id)
         self.parents = {region.pk: region.parent_id for region in regions}
-        self.region_index = {(region.parent_id, _norm(region.name)): region for region in regions}
+        self.region_index = {(region.parent_id, norm(region.name)): region for region in regions}
         owners = list(owner_choices())
-        self.owners = {_norm(user.email): user for user in owners}
+        self.owners = {norm(user.email): user for user in owners}
         names: dict = {}
         for user in owners:
             if user.full_name:
-                names.setdefault(_norm(user.full_name), []).append(user)
+                names.setdefault(norm(user.full_name), []).append(user)
         self.owners_by_name = {name: users[0] for name, users in names.items() if len(users) == 1}
         self.existing = {
             partner.credit_code: partner
@@ -410,14 +199,14 @@ def _check_row(row: Row, context: Context, seen: dict) -> None:
                 row.error(key, _("At most %(limit)s characters.") % {"limit": limit})
             values[key] = cells[key][:limit]
     if cells.get("channel_type"):
-        channel_type = context.types.get(_norm(cells["channel_type"]))
+        channel_type = context.types.get(norm(cells["channel_type"]))
         if channel_type is None:
             row.error(
                 "channel_type", _("Unknown channel type “%(value)s”.") % {"value": cells["channel_type"]}
             )
         values["channel_type"] = channel_type
     if cells.get("tier"):
-        tier = context.tiers.get(_norm(cells["tier"]))
+        tier = context.tiers.get(norm(cells["tier"]))
         if tier is None:
             row.error("tier", _("Unknown tier “%(value)s”.") % {"value": cells["tier"]})
         values["tier"] = tier
@@ -425,7 +214,7 @@ def _check_row(row: Row, context: Context, seen: dict) -> None:
     if region is not None:
         values["region"] = region
     if cells.get("exclusive_territory"):
-        flag = _norm(cells["exclusive_territory"])
+        flag = norm(cells["exclusive_territory"])
         if flag in YES:
             values["exclusive_territory"] = True
         elif flag in NO:
@@ -433,14 +222,14 @@ def _check_row(row: Row, context: Context, seen: dict) -> None:
         else:
             row.error("exclusive_territory", _("Write yes or no (是 / 否)."))
     if cells.get("owner"):
-        owner = context.owners.get(_norm(cells["owner"])) or context.owners_by_name.get(_norm(cells["owner"]))
+        owner = context.owners.get(norm(cells["owner"])) or context.owners_by_name.get(norm(cells["owner"]))
         if owner is None:
             row.error(
                 "owner", _("“%(value)s” is not an active channel manager here.") % {"value": cells["owner"]}
             )
         values["owner"] = owner
     if cells.get("credit_rating"):
-        rating = context.ratings.get(_norm(cells["credit_rating"]))
+        rating = context.ratings.get(norm(cells["credit_rating"]))
         if rating is None:
             row.error(
                 "credit_rating", _("Unknown credit rating “%(value)s”.") % {"value": cells["credit_rating"]}
@@ -473,7 +262,7 @@ def _region(row: Row, context: Context):
                 row.error(key, _("Fill in the province and city above a district."))
                 return None
             break
-        found = context.region_index.get((region.pk if region else None, _norm(name)))
+        found = context.region_index.get((region.pk if region else None, norm(name)))
         if found is None and level == 1:
             try:
                 validators.validate_province(name)
@@ -481,7 +270,7 @@ def _region(row: Row, context: Context):
                 row.error(key, error.messages[0])
                 return None
             # "浙江" is the tree's "浙江省"
-            found = context.region_index.get((None, _norm(validators.province_named(name))))
+            found = context.region_index.get((None, norm(validators.province_named(name))))
         if found is None or found.level != level:
             where = region.path if region else ""
             row.error(
@@ -516,7 +305,7 @@ def _plan(row: Row, existing: Partner | None, context: Context) -> None:
                         _("An existing partner's %(field)s changes only through a recorded change filing: "
                           "leave the cell empty or as it is.") % {"field": _governed_label(name)},
                     )  # fmt: skip
-    row.partner = partner
+    row.target = partner
     _check_territory(row, partner, context)
 
 
@@ -555,79 +344,34 @@ def _check_territory(row: Row, partner: Partner, context: Context) -> None:
 # --- the whole flow ------------------------------------------------------------------------
 
 
-def preview_of(partner_import: PartnerImport) -> Preview:
-    """Check the rows read at upload against the database as it is now (the file is not read again)."""
-    parsed = partner_import.parsed
-    if parsed is None:  # uploaded before the rows were kept: read the stored file this once
-        with partner_import.file.file.open("rb") as handle:
-            data = handle.read()
-        try:
-            parsed = parse(data)
-        except FileTooBig as problem:
-            parsed = {"problem": problem.as_json()}
-        PartnerImport.objects.filter(pk=partner_import.pk).update(parsed=parsed)
-        partner_import.parsed = parsed
-    if parsed.get("problem"):
-        return Preview(rows=[], problems=[FileProblem.from_json(parsed["problem"]).message])
-    return check(rows_of(parsed))
+class PartnerImporter(Importer):
+    sheet = SHEET
+    model = PartnerImport
+    permission = "partners.import"
+    file_kind = "partner_import"
+
+    def check(self, rows: list[Row]) -> Preview:
+        return check(rows)
+
+    def save_row(self, row: Row, *, by, upload) -> None:
+        partner = row.target
+        partner.save()
+        audit.record(
+            partner,
+            "partner.imported" if row.action == "create" else "partner.changed",
+            actor=by,
+            to_state=partner.status if row.action == "create" else "",
+            changes=row.changes,
+            via="import",
+            comment=upload.file.original_name,
+        )
 
 
-def start_import(*, uploaded, by) -> PartnerImport:
-    """Read the (already validated) upload once, keep it in private storage with its rows, and
-    return the import to preview. Raises FileTooBig (nothing is kept) over a reading limit."""
-    roles.require(by, "partners.import")
-    uploaded.seek(0)
-    parsed = parse(uploaded.read())
-    uploaded.seek(0)
-    with transaction.atomic():
-        partner_import = PartnerImport.objects.create(created_by=by, parsed=parsed)
-        partner_import.file = files.store_file(partner_import, uploaded, kind="partner_import", by=by)
-        partner_import.save(update_fields=["file"])
-    return partner_import
-
-
-class ImportRefused(Exception):
-    def __init__(self, preview: Preview | None = None, message: str = ""):
-        super().__init__(message)
-        self.preview, self.message = preview, message
-
-
-def confirm_import(partner_import: PartnerImport, *, by) -> PartnerImport:
-    """Check the kept rows again and apply every row, or nothing when any row has an error."""
-    roles.require(by, "partners.import", partner_import.tenant_id)
-    with transaction.atomic():
-        locked = PartnerImport.objects.select_for_update().get(pk=partner_import.pk)
-        if locked.status != ImportStatus.PREVIEWED:
-            raise ImportRefused(message=_("This file was imported already."))
-        preview = preview_of(locked)
-        if not preview.ok:
-            raise ImportRefused(preview, _("Nothing was imported: the file has errors."))
-        counts = {"create": 0, "update": 0, "unchanged": 0}
-        for row in preview.rows:
-            counts[row.action] += 1
-            if row.action == "unchanged":
-                continue
-            partner = row.partner
-            partner.save()
-            verb = "partner.imported" if row.action == "create" else "partner.changed"
-            audit.record(
-                partner,
-                verb,
-                actor=by,
-                to_state=partner.status if row.action == "create" else "",
-                changes=row.changes,
-                via="import",
-                comment=locked.file.original_name,
-            )
-        locked.status = ImportStatus.COMPLETED
-        locked.completed_by = by
-        locked.completed_at = timezone.now()
-        locked.created_count = counts["create"]
-        locked.updated_count = counts["update"]
-        locked.unchanged_count = counts["unchanged"]
-        locked.parsed = None  # done with: the counts, the activity and the file remain
-        locked.save()
-    return locked
+IMPORTER = PartnerImporter()
+start_import = IMPORTER.start
+preview_of = IMPORTER.preview
+confirm_import = IMPORTER.confirm
+read_rows = SHEET.read_rows
 
 
 def _append_text(sheet, cells) -> None:

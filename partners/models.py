@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from channelhub import workflow
 from channelhub.caching import InvalidatingQuerySet
+from channelhub.models.files import ImportStatus, SpreadsheetImport  # noqa: F401 (ImportStatus: partners' name)
 from channelhub.tenancy import TenantOwnedModel, TenantQuerySet, TenantScopedManager
 from channelhub.validators import PhoneNumberField
 from partners.validators import validate_credit_code
@@ -470,47 +471,10 @@ class RewardPenalty(TenantOwnedModel):
         return f"{self.get_kind_display()} · {self.get_category_display()}"
 
 
-class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", _("Checked, waiting for confirmation")
-    COMPLETED = "completed", _("Imported")
+class PartnerImport(SpreadsheetImport):
+    """One uploaded Excel file of partners (partners.importer), checked, previewed, confirmed."""
 
-
-class PartnerImport(TenantOwnedModel):
-    """One uploaded Excel file of partners: checked and previewed, then confirmed.
-
-    The file stays in private storage (a StoredFile whose subject is this import). It is
-    read once, at upload: ``parsed`` keeps its rows' cells (or the problem of the file as a
-    whole) until the import is completed, and the preview and the confirmation check those
-    against the database as it is then, without reading the workbook again.
-    """
-
-    file = models.ForeignKey(
-        "channelhub.StoredFile", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("file")
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported by"),
-    )
-    completed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    # {"columns": [key, …], "rows": [[Excel row number, [cell, …]], …]} or {"problem": {…}};
-    # None once completed (or for an import uploaded before this was kept: read on first use).
-    parsed = models.JSONField(null=True, blank=True, editable=False)
-
-    class Meta:
+    class Meta(SpreadsheetImport.Meta):
         verbose_name = _("partner import")
         verbose_name_plural = _("partner imports")
         ordering = ["-created_at"]

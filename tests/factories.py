@@ -366,3 +366,8 @@ OBJECT_FACTORIES = {
 from tests.filings.factories import OBJECT_FACTORIES as _FILINGS_OBJECTS  # noqa: E402
 
 OBJECT_FACTORIES.update(_FILINGS_OBJECTS)
+
+# The orders module's rows, kept with their factories in tests/orders/.
+from tests.orders.factories import OBJECT_FACTORIES as _ORDERS_OBJECTS  # noqa: E402
+
+OBJECT_FACTORIES.update(_ORDERS_OBJECTS)

@@ -146,21 +146,7 @@ def partner_list(request):
     page = page_by_ids(queryset, rows, request.GET.get("page"), PAGE_SIZE, count_scopes)
     rows = list_rows(request, page.object_list, filterset.choices)
     base = _query(request, "sort", "page")
-    columns = []
-    for key, (label, _fields) in SORTS.items():
-        current = sort.lstrip("-") == key
-        descending = current and sort.startswith("-")
-        target = key if not current or descending else f"-{key}"
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "query": f"{base}&sort={target}" if base else f"sort={target}",
-                "current": current,
-                "descending": descending,
-                "end": key == "credit",  # the amount column is right-aligned
-            }
-        )
+    header_columns = SORTS.headers(sort, base, LIST_COLUMNS)
     scope_query = _query(request, "scope", "page")
     return render(
         request,
@@ -171,8 +157,7 @@ def partner_list(request):
             "rows": rows,
             "query": _query(request, "page"),
             "export_query": _query(request, "page"),
-            "columns": {column["key"]: column for column in columns},
-            "header_columns": [column for column in columns if column["key"] in LIST_COLUMNS],
+            "header_columns": header_columns,
             "scope": scope,
             "portfolio": portfolio,
             "scope_query": scope_query,

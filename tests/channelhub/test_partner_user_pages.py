@@ -26,6 +26,7 @@ from channelhub.tenancy import tenant_context
 from filings import customers
 from filings.models import CustomerRegistration, Filing, FilingKind, FilingState
 from onboarding.models import Application, TrainingTask
+from orders.models import Product
 from partners.models import Partner, PartnerContact, PartnerDocument
 from tests.channelhub.pages import parse
 from tests.channelhub.urlwalk import fill, tenant_endpoints
@@ -41,6 +42,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.filings.factories import FilingFactory
+from tests.orders.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +154,8 @@ def own_objects(tenant, partner, user) -> dict:
             # A partner admin manages its own partner's people (channelhub/views/members.py).
             Membership: list(Membership.objects.filter(partner=partner)),
             Invitation: list(Invitation.objects.filter(partner=partner)),
+            # the catalogue is the tenant's, the same for every partner (active products only)
+            Product: [ProductFactory(tenant=tenant, name="甲乙共用的产品")],
         }
 
 

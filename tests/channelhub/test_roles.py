@@ -153,6 +153,7 @@ CARDS = {
     },
     Role.TENANT_ADMIN: {
         "module-partners",
+        "module-catalogue",
         "module-onboarding",
         "module-customers",
         "module-orders",

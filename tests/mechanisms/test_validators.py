@@ -303,3 +303,41 @@ def test_the_filings_migration_follows_with_the_matching_key_and_the_filed_value
         filing.refresh_from_db()
     assert filing.proposed == {"contact_mobile": "+8613911112222"}
     assert filing.baseline == {"contact_mobile": "+8613800138000", "name": "甲"}
+
+
+# --- quantities (orders, shipments, stock and sell-out reports) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, expected", [("12", 12), ("1,200", 1200), ("１２", 12), ("12.0", 12), (12, 12), (" 7 ", 7)]
+)
+def test_a_quantity_as_people_type_it(typed, expected):
+    assert v.parse_quantity(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("3.5", "quantity_fraction"),
+        ("abc", "quantity_invalid"),
+        ("", "quantity_invalid"),
+        ("-1", "quantity_negative"),
+        ("0", "quantity_zero"),
+        ("2000000", "quantity_too_large"),
+    ],
+)
+def test_a_bad_quantity_says_what_is_wrong(typed, code):
+    with pytest.raises(ValidationError) as refused:
+        v.parse_quantity(typed)
+    assert refused.value.code == code
+
+
+def test_a_quantity_respects_the_pack_and_may_be_zero_where_allowed():
+    assert v.parse_quantity("0", allow_zero=True) == 0
+    assert v.parse_quantity("10", multiple_of=5) == 10
+    with pytest.raises(ValidationError) as refused:
+        v.parse_quantity("7", multiple_of=5)
+    assert refused.value.messages == ["Order in multiples of 5 (a pack): 5 or 10."]
+    with pytest.raises(ValidationError) as refused:
+        v.parse_quantity("3", multiple_of=5)
+    assert refused.value.code == "quantity_not_a_multiple"

@@ -9,6 +9,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from channelhub import spreadsheets
 from channelhub.models import Activity, StoredFile
 from channelhub.roles import Role
 from channelhub.tenancy import tenant_context
@@ -305,7 +306,7 @@ def rows_read(monkeypatch):
 def test_empty_rows_count_towards_the_row_limit_and_reading_stops_there(
     alpha, manager, client_as, territory, gold, monkeypatch, rows_read
 ):
-    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    monkeypatch.setattr(importer.SHEET, "max_rows", 100)
     data = padded_workbook(good_rows(manager), blank_rows=3000)
     assert len(data) < 100_000  # a small file
     response = upload(client_as(manager), data)
@@ -319,14 +320,14 @@ def test_empty_rows_count_towards_the_row_limit_and_reading_stops_there(
 
 
 def test_a_file_exactly_at_the_row_limit_is_read(alpha, manager, client_as, territory, gold, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    monkeypatch.setattr(importer.SHEET, "max_rows", 100)
     client = client_as(manager)
     preview_url = start(client, padded_workbook(good_rows(manager), blank_rows=100 - 3))
     assert client.get(preview_url).context["counts"]["create"] == 3
 
 
 def test_a_workbook_too_large_once_unpacked_is_not_opened(alpha, manager, client_as, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_UNPACKED_MB", 0.001)  # 1 kB: every workbook is over it
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_MB", 0.001)  # 1 kB: every workbook is over it
     opened = []
     monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(1))
     response = upload(client_as(manager), workbook(good_rows(manager)))
@@ -383,8 +384,8 @@ def test_an_import_uploaded_before_its_rows_were_kept_is_read_once(
     with tenant_context(alpha):
         PartnerImport.objects.update(parsed=None)
     calls = []
-    original = importer.read_rows
-    monkeypatch.setattr(importer, "read_rows", lambda data: calls.append(1) or original(data))
+    original = importer.SHEET.read_rows
+    monkeypatch.setattr(importer.SHEET, "read_rows", lambda data: calls.append(1) or original(data))
     for _ in range(2):
         assert client.get(preview_url).context["counts"]["create"] == 3
     assert len(calls) == 1

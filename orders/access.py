@@ -1,0 +1,25 @@
+"""Who sees which of the orders module's rows: one function per aggregate."""
+
+from channelhub import roles
+from channelhub.access import as_seen_by, get_for_tenant_or_404
+from orders.models import Product, ProductStatus
+
+
+def visible_products(request):
+    """The tenant's catalogue; partner users see what they can order (active products)."""
+    queryset = Product.objects.all()
+    membership = request.membership
+    if membership is not None and membership.is_partner_user:
+        queryset = queryset.filter(status=ProductStatus.ACTIVE)
+    return queryset
+
+
+def get_product_for_user(request, pk) -> Product:
+    queryset = visible_products(request).select_related("category__parent__parent", "line")
+    return as_seen_by(request, get_for_tenant_or_404(queryset, pk=pk))
+
+
+def can_view_import_files(request, product_import) -> bool:
+    """An uploaded catalogue file: the people who may import (channelhub.files owner rule)."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and roles.can(membership.role, "catalogue.manage")

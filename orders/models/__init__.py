@@ -1,0 +1,26 @@
+"""Orders and inventory (seed 000 §4.3): the catalogue first; orders, shipments, stock and
+sell-out reports and monitoring hang on its products.
+
+Every table is tenant-owned (``TenantOwnedModel``); changes go through ``orders.services``;
+workflow states are django-fsm-2 machines run through ``channelhub.workflow.transition()``.
+"""
+
+from orders.models.catalogue import (
+    CATEGORY_DEPTH,
+    Product,
+    ProductCategory,
+    ProductImport,
+    ProductLine,
+    ProductStatus,
+    Unit,
+)
+
+__all__ = [
+    "CATEGORY_DEPTH",
+    "Product",
+    "ProductCategory",
+    "ProductImport",
+    "ProductLine",
+    "ProductStatus",
+    "Unit",
+]

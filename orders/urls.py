@@ -1,0 +1,22 @@
+from django.urls import path
+
+from orders.views import catalogue, imports
+
+app_name = "orders"
+
+urlpatterns = [
+    path("products/", catalogue.product_list, name="product-list"),
+    path("products/export/", catalogue.product_export, name="product-export"),
+    path("products/new/", catalogue.product_create, name="product-create"),
+    path("products/import/", imports.product_import, name="product-import"),
+    path("products/import/template/", imports.product_import_template, name="product-import-template"),
+    path("products/import/<int:pk>/", imports.product_import_preview, name="product-import-preview"),
+    path("products/<int:pk>/", catalogue.product_detail, name="product-detail"),
+    path("products/<int:pk>/edit/", catalogue.product_edit, name="product-edit"),
+    path("products/<int:pk>/discontinue/", catalogue.product_discontinue, name="product-discontinue"),
+    path("products/<int:pk>/reinstate/", catalogue.product_reinstate, name="product-reinstate"),
+    path("categories/", catalogue.category_list, name="category-list"),
+    path("categories/<int:pk>/", catalogue.category_edit, name="category-edit"),
+    path("lines/", catalogue.line_list, name="line-list"),
+    path("lines/<int:pk>/", catalogue.line_edit, name="line-edit"),
+]
