@@ -118,7 +118,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "catalogue.manage": frozenset({R.TENANT_ADMIN, R.MARKETING}),
     "catalogue.export": STAFF_ROLES,
     "orders.place": PARTNER_ROLES,
+    # Orders (docs/orders.md): partners see their own; the company's order desk confirms, rejects
+    # and cancels; finance decides credit holds and books payments.
+    "orders.view": frozenset(
+        {R.TENANT_ADMIN, R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR, R.EXECUTIVE, R.FINANCE} | PARTNER_ROLES
+    ),
+    "orders.draft": PARTNER_ROLES | frozenset({R.CHANNEL_MANAGER}),  # a manager orders for a partner
     "orders.manage": frozenset({R.CHANNEL_MANAGER, R.FINANCE, R.TENANT_ADMIN}),
+    "orders.credit": frozenset({R.FINANCE, R.EXECUTIVE}),  # roles a credit-hold approval step names
+    "orders.receivables": frozenset({R.FINANCE}),
     "pricing.manage": frozenset({R.CHANNEL_MANAGER, R.MARKETING, R.TENANT_ADMIN}),
     "pricing.approve": frozenset({R.CHANNEL_SUPERVISOR, R.EXECUTIVE}),
     "aftersales.handle": frozenset({R.AFTER_SALES, R.TECH_SUPPORT}),

@@ -22,7 +22,8 @@ class Sorts:
         sort = sort or self.default
         key = sort.lstrip("-")
         if key not in self.columns:
-            sort = key = self.default
+            sort = self.default  # may be descending itself ("-created": the newest first)
+            key = sort.lstrip("-")
         descending = sort.startswith("-")
         fields = tuple(
             F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)

@@ -23,3 +23,16 @@ def can_view_import_files(request, product_import) -> bool:
     """An uploaded catalogue file: the people who may import (channelhub.files owner rule)."""
     membership = getattr(request, "membership", None)
     return membership is not None and roles.can(membership.role, "catalogue.manage")
+
+
+def visible_orders(request):
+    """The tenant's orders; a partner user's own partner's only."""
+    from channelhub.access import restrict_to_partner
+    from orders.models import Order
+
+    return restrict_to_partner(request, Order.objects.all())
+
+
+def get_order_for_user(request, pk):
+    queryset = visible_orders(request).select_related("partner", "partner__owner", "placed_by")
+    return as_seen_by(request, get_for_tenant_or_404(queryset, pk=pk))

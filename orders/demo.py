@@ -578,3 +578,55 @@ def load_catalogue_demo(context) -> None:
         )
         if discontinued:
             services.discontinue_product(product, reason="已由新款替代，停止接单。", by=admin)
+
+
+# tenant slug -> [(PO number, what to do with it, [(SKU, quantity)])]; the partner user's partner
+# orders them, through the services, so each has its real timeline (and the hold its approval).
+DEMO_ORDERS = {
+    "xingchi": [
+        ("HZCY-DEMO-01", "draft", [("XC-AC7-W", 2)]),
+        ("HZCY-DEMO-02", "submitted", [("XC-DC60-I", 2), ("XC-SVC-DC", 2)]),
+        ("HZCY-DEMO-03", "confirmed", [("XC-AC11-W", 10), ("XC-CB-AC5", 20), ("XC-SVC-AC", 10)]),
+        ("HZCY-DEMO-04", "cancelled", [("XC-PM30", 4)]),
+        ("HZCY-DEMO-05", "submitted", [("XC-DC360-S", 6), ("XC-DC-T1", 12)]),  # over the limit: hold
+    ],
+    "zhongyu": [
+        ("ZZXL-DEMO-01", "draft", [("ZY-5G-X50", 20)]),
+        ("ZZXL-DEMO-02", "confirmed", [("ZY-5G-N12", 30), ("ZY-SIM-5G", 500), ("ZY-ACC-CHG33", 40)]),
+        ("ZZXL-DEMO-03", "submitted", [("ZY-ONT-G6", 100), ("ZY-RT-AX3000", 50)]),
+        ("ZZXL-DEMO-04", "rejected", [("ZY-4G-F1", 15)]),
+    ],
+}
+
+
+def load_orders_demo(context) -> None:
+    from channelhub.mail import no_email
+    from orders.models import Order
+
+    spec = DEMO_ORDERS.get(context.tenant.slug)
+    partner = context.shared.get("demo_partner")
+    if spec is None or partner is None:
+        return
+    buyer, desk = context.people["partner-admin"], context.people["manager"]
+    products = {product.sku: product for product in Product.objects.all()}
+    with no_email():
+        for po_number, state, lines in spec:
+            if Order.objects.filter(partner=partner, po_number=po_number).exists():
+                continue
+            order = services.create_order(
+                partner=partner,
+                lines=[services.LineInput(products[sku], quantity) for sku, quantity in lines],
+                delivery_address=partner.address or "—",
+                po_number=po_number,
+                by=buyer,
+            )
+            if state == "draft":
+                continue
+            if state == "cancelled":
+                services.cancel_order(order, reason="项目延期，先取消，后续重新下单。", by=buyer)
+                continue
+            order = services.submit_order(order, by=buyer)
+            if state == "confirmed" and order.status == "submitted":
+                services.confirm_order(order, by=desk)
+            elif state == "rejected" and order.status == "submitted":
+                services.reject_order(order, reason="该型号本季度停止供货，请改订 5G 机型。", by=desk)

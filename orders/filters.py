@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from channelhub.sorting import Sorts
 from channelhub.widgets import Select, TextInput
 from orders.forms import categories_queryset, category_sort_key
-from orders.models import Product, ProductLine, ProductStatus
+from orders.models import Order, OrderStatus, Product, ProductLine, ProductStatus
 
 PRODUCT_SORTS = Sorts(
     {
@@ -54,4 +54,38 @@ class ProductFilter(django_filters.FilterSet):
     def in_category(self, queryset, name, value):
         return queryset.filter(
             Q(category=value) | Q(category__parent=value) | Q(category__parent__parent=value)
+        )
+
+
+ORDER_SORTS = Sorts(
+    {
+        "number": (_("Order number"), ("number", "pk")),
+        "partner": (_("Partner"), ("partner__name", "number", "pk")),
+        "status": (_("Status"), ("status", "number", "pk")),
+        "total": (_("Total"), ("total", "number", "pk")),
+        "created": (_("Created"), ("created_at", "pk")),
+    },
+    default="-created",
+    end=("total",),
+)
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=TextInput(attrs={"placeholder": _("Order number, PO number or partner")}),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices, widget=Select)
+
+    class Meta:
+        model = Order
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value) | Q(po_number__icontains=value) | Q(partner__name__icontains=value)
         )

@@ -113,3 +113,76 @@ class DiscontinueForm(forms.Form):
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown on the product's timeline. Open orders keep their lines."),
     )  # fmt: skip
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ORDER_FORM_LINES = 8  # rows of an empty order form; an edited draft shows its lines and 3 more
+
+
+class OrderForm(forms.Form):
+    """The order's header. Partner users order for their own partner (no partner field);
+    a channel manager picks the partner it orders for."""
+
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    delivery_address = forms.CharField(label=_("Delivery address"), max_length=300)
+    wanted_on = forms.DateField(
+        label=_("Wanted by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    po_number = forms.CharField(
+        label=_("Partner PO number"), max_length=40, required=False,
+        help_text=_("Your own purchase order number, optional."),
+    )  # fmt: skip
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        from channelhub.pickers import attach, picker_for
+        from partners.models import Partner, PartnerStatus
+
+        if membership.is_partner_user:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by(
+                "name"
+            )
+            attach(self.fields["partner"], picker_for(Partner))
+        self.fields["wanted_on"] = validators.date_field(
+            self.fields["wanted_on"], validators.NotInPast(_("The wanted date cannot be in the past."))
+        )
+
+
+class OrderLineForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False, widget=Picker())
+    quantity = forms.CharField(label=_("Quantity"), max_length=12, required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(status="active").order_by("sku")
+        self.fields["product"].label_from_instance = lambda p: f"{p.sku} · {p.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("product") is None and (cleaned.get("quantity") or "").strip():
+            self.add_error("product", _("Choose the product for this quantity."))
+        if cleaned.get("product") is not None:
+            try:
+                cleaned["quantity"] = validators.parse_quantity(
+                    cleaned.get("quantity") or "", multiple_of=cleaned["product"].pack_multiple
+                )
+            except forms.ValidationError as error:
+                self.add_error("quantity", error)
+        return cleaned
+
+
+OrderLineFormSet = forms.formset_factory(OrderLineForm, extra=0)
+
+
+def line_formset(data=None, *, initial=()):
+    """The lines of the order form: what was there and empty rows to add to."""
+    rows = list(initial)
+    blank = ORDER_FORM_LINES if not rows else 3
+    return OrderLineFormSet(data, prefix="lines", initial=rows + [{}] * blank)

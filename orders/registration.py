@@ -15,22 +15,44 @@ VERBS = {
     "product.changed": _("Changed the product"),
     "product.discontinued": _("Discontinued the product"),
     "product.reinstated": _("Put the product back in the catalogue"),
+    "order.created": _("Created the order"),
+    "order.edited": _("Edited the draft"),
+    "order.submitted": _("Submitted the order"),
+    "order.credit_hold": _("Over the credit limit: credit hold"),
+    "order.credit_released": _("Credit approved: order confirmed"),
+    "order.confirmed": _("Confirmed the order"),
+    "order.lines_changed": _("Changed the quantities"),
+    "order.rejected": _("Rejected the order"),
+    "order.cancelled": _("Cancelled the order"),
+    "total": _("Total"),
 }
 
 
 def _load_demo(context):
-    from orders.demo import load_catalogue_demo
+    from orders.demo import load_catalogue_demo, load_orders_demo
 
     load_catalogue_demo(context)
+    load_orders_demo(context)
 
 
 def register() -> None:
+    from channelhub.approvals import ApprovalAction
+    from orders import services
     from orders.access import can_view_import_files
-    from orders.models import Product, ProductImport, ProductStatus
+    from orders.models import Order, OrderStatus, Product, ProductImport, ProductStatus
 
     modules.register(
         "orders",
-        state_labels=[(Product, ProductStatus)],
+        approval_actions=[
+            ApprovalAction(
+                key=services.CREDIT_HOLD,
+                on_approved=services.on_credit_approved,
+                on_rejected=services.on_credit_rejected,
+                describe=services.describe_credit_hold,
+                subject_url=services.order_url,
+            )
+        ],
+        state_labels=[(Product, ProductStatus), (Order, OrderStatus)],
         file_owners=[(ProductImport, can_view_import_files)],
         labels=VERBS,
         tiles=[
@@ -49,6 +71,7 @@ def register() -> None:
                 icon="box-seam",
                 permission="orders.manage",
                 text=_("Confirm, allocate and ship partner orders; watch stock levels."),
+                url_name="orders:order-list",
                 order=40,
             ),
             modules.Tile(
@@ -57,10 +80,22 @@ def register() -> None:
                 icon="cart",
                 permission="orders.place",
                 text=_("Place orders, confirm receipt and report inventory."),
+                url_name="orders:order-list",
                 order=41,
             ),
         ],
         nav=[
+            modules.NavEntry(
+                key="orders",
+                label=_("Orders"),
+                icon="cart",
+                url_name="orders:order-list",
+                permission="orders.view",
+                order=74,
+                section=_("Orders and inventory"),
+                active=("orders:order-*",),
+                testid="nav-orders",
+            ),
             modules.NavEntry(
                 key="catalogue",
                 label=_("Product catalogue"),
@@ -75,5 +110,8 @@ def register() -> None:
         ],
         demo=_load_demo,
         demo_order=40,
-        demo_counts={"products": lambda: Product.all_tenants.count()},
+        demo_counts={
+            "products": lambda: Product.all_tenants.count(),
+            "orders": lambda: Order.all_tenants.count(),
+        },
     )

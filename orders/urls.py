@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import catalogue, imports
+from orders.views import catalogue, imports, orders
 
 app_name = "orders"
 
@@ -15,6 +15,16 @@ urlpatterns = [
     path("products/<int:pk>/edit/", catalogue.product_edit, name="product-edit"),
     path("products/<int:pk>/discontinue/", catalogue.product_discontinue, name="product-discontinue"),
     path("products/<int:pk>/reinstate/", catalogue.product_reinstate, name="product-reinstate"),
+    path("", orders.order_list, name="order-list"),
+    path("export/", orders.order_export, name="order-export"),
+    path("new/", orders.order_create, name="order-create"),
+    path("<int:pk>/edit/", orders.order_edit, name="order-edit"),
+    path("<int:pk>/", orders.order_detail, name="order-detail"),
+    path("<int:pk>/submit/", orders.order_submit, name="order-submit"),
+    path("<int:pk>/confirm/", orders.order_confirm, name="order-confirm"),
+    path("<int:pk>/reject/", orders.order_reject, name="order-reject"),
+    path("<int:pk>/cancel/", orders.order_cancel, name="order-cancel"),
+    path("<int:pk>/copy/", orders.order_copy, name="order-copy"),
     path("categories/", catalogue.category_list, name="category-list"),
     path("categories/<int:pk>/", catalogue.category_edit, name="category-edit"),
     path("lines/", catalogue.line_list, name="line-list"),

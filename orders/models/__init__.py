@@ -14,13 +14,33 @@ from orders.models.catalogue import (
     ProductStatus,
     Unit,
 )
+from orders.models.orders import (
+    COMMITTED,
+    OPEN,
+    EntryKind,
+    Order,
+    OrderCounter,
+    OrderLine,
+    OrderSettings,
+    OrderStatus,
+    ReceivableEntry,
+)
 
 __all__ = [
     "CATEGORY_DEPTH",
+    "COMMITTED",
+    "OPEN",
+    "EntryKind",
+    "Order",
+    "OrderCounter",
+    "OrderLine",
+    "OrderSettings",
+    "OrderStatus",
     "Product",
     "ProductCategory",
     "ProductImport",
     "ProductLine",
     "ProductStatus",
+    "ReceivableEntry",
     "Unit",
 ]

@@ -9,7 +9,7 @@ from channelhub.demo import DEMO_PASSWORD, MULTI_TENANT_USER, ROLE_LOGINS, TENAN
 from channelhub.models import Membership, Tenant, User
 from channelhub.roles import PARTNER_ROLES, Role
 from channelhub.tenancy import unscoped
-from orders.demo import CATALOGUES
+from orders.demo import CATALOGUES, DEMO_ORDERS
 from partners.demo import PARTNERS_PER_TENANT
 from partners.models import Partner
 from tests.channelhub.pages import form_data
@@ -53,14 +53,15 @@ def test_it_creates_nothing_the_second_time(capsys):
         "users": 2 * len(Role) + 2 + 2 * 2,
         "partners": 2 * PARTNERS_PER_TENANT + 2 + 4,
         "products": sum(len(products) for _lines, _categories, products in CATALOGUES.values()),
+        "orders": sum(len(orders) for orders in DEMO_ORDERS.values()),
     }
     after_first = counts()
     assert after_first["memberships"] == 2 * len(Role) + 2 + 2 * 2
 
     call_command("load_demo")
-    assert "new: 0 tenants, 0 users, 0 partners, 0 products" in capsys.readouterr().out
+    assert "new: 0 tenants, 0 users, 0 partners, 0 products, 0 orders" in capsys.readouterr().out
     assert counts() == after_first
-    assert load_demo() == {"tenants": 0, "users": 0, "partners": 0, "products": 0}
+    assert load_demo() == {"tenants": 0, "users": 0, "partners": 0, "products": 0, "orders": 0}
     assert counts() == after_first
 
 

@@ -26,7 +26,7 @@ from channelhub.tenancy import tenant_context
 from filings import customers
 from filings.models import CustomerRegistration, Filing, FilingKind, FilingState
 from onboarding.models import Application, TrainingTask
-from orders.models import Product
+from orders.models import Order, Product
 from partners.models import Partner, PartnerContact, PartnerDocument
 from tests.channelhub.pages import parse
 from tests.channelhub.urlwalk import fill, tenant_endpoints
@@ -42,7 +42,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.filings.factories import FilingFactory
-from tests.orders.factories import ProductFactory
+from tests.orders.factories import OrderFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,7 @@ def world(alpha, alpha_partner):
     ).user
     # Staff who act on both partners' records.
     MembershipFactory(tenant=alpha, role=Role.CHANNEL_MANAGER)
+    OrderFactory(tenant=alpha, partner=b)  # B's order must never show on A's pages
     _partner_world(alpha, a, a_admin, a_staff, record_seq=1)
     _partner_world(alpha, b, b_admin, b_staff, record_seq=2)
     _register(alpha, a, a_admin, "杭州甲方客户有限公司", "13900000001")
@@ -156,6 +157,7 @@ def own_objects(tenant, partner, user) -> dict:
             Invitation: list(Invitation.objects.filter(partner=partner)),
             # the catalogue is the tenant's, the same for every partner (active products only)
             Product: [ProductFactory(tenant=tenant, name="甲乙共用的产品")],
+            Order: [OrderFactory(tenant=tenant, partner=partner)],
         }
 
 

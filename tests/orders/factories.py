@@ -7,8 +7,15 @@ import factory
 from django.core.files.base import ContentFile
 
 from channelhub.tenancy import tenant_context
-from orders.models import Product, ProductCategory, ProductImport, ProductLine
-from tests.factories import XLSX_TYPE, StoredFileFactory, TenantFactory, TenantOwnedFactory, UserFactory
+from orders.models import Order, OrderLine, Product, ProductCategory, ProductImport, ProductLine
+from tests.factories import (
+    XLSX_TYPE,
+    PartnerFactory,
+    StoredFileFactory,
+    TenantFactory,
+    TenantOwnedFactory,
+    UserFactory,
+)
 
 
 class ProductCategoryFactory(TenantOwnedFactory):
@@ -81,3 +88,41 @@ class ProductImportFactory(TenantOwnedFactory):
 OBJECT_FACTORIES[ProductImport] = lambda tenant, viewer=None: ProductImportFactory(
     tenant=tenant, **({"created_by": viewer.user} if viewer is not None else {})
 )
+
+
+class OrderFactory(TenantOwnedFactory):
+    """A draft order of one line (a product of 100.00 × 2) for a partner of the tenant."""
+
+    class Meta:
+        model = Order
+        skip_postgeneration_save = True
+
+    tenant = factory.SubFactory(TenantFactory)
+    number = factory.Sequence(lambda n: f"TEST-{n:06d}")  # never a number the counter gives
+    partner = factory.LazyAttribute(lambda o: PartnerFactory(tenant=o.tenant))
+    delivery_address = "杭州市西湖区文三路 100 号"
+    placed_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def lines(obj, create, extracted, **kwargs):  # noqa: N805
+        if not create:
+            return
+        with tenant_context(obj.tenant):
+            for position, (product, quantity) in enumerate(
+                extracted if extracted is not None else [(ProductFactory(tenant=obj.tenant), 2)], start=1
+            ):
+                OrderLine.objects.create(
+                    order=obj, position=position, product=product, quantity=quantity,
+                    unit_price=product.list_price, amount=product.list_price * quantity,
+                )  # fmt: skip
+            obj.total = sum(line.amount for line in obj.lines.all())
+            obj.save(update_fields=["total"])
+
+
+def _order_for(tenant, viewer=None):
+    """An order the viewer may see: a partner user's own partner's."""
+    partner = viewer.partner if viewer is not None and viewer.partner_id else None
+    return OrderFactory(tenant=tenant, **({"partner": partner} if partner is not None else {}))
+
+
+OBJECT_FACTORIES[Order] = _order_for

@@ -190,3 +190,17 @@ def test_the_category_and_line_pages(client_as, admin, piles):
     assert response.status_code == 302
     response = client.post("/t/alpha/orders/lines/", {"code": "AC", "name": "重复"})
     assert response.status_code == 400 and "code" in response.context["form"].errors
+
+
+def test_the_demo_has_orders_in_every_state_before_shipping(alpha):
+    from channelhub.demo import load_demo
+    from channelhub.models import Tenant
+    from orders.models import Order, OrderStatus
+
+    load_demo()
+    statuses = set(
+        Order.all_tenants.filter(tenant=Tenant.objects.get(slug="xingchi")).values_list("status", flat=True)
+    )
+    assert {OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.CONFIRMED, OrderStatus.CREDIT_HOLD,
+            OrderStatus.CANCELLED} <= statuses  # fmt: skip
+    assert OrderStatus.REJECTED in set(Order.all_tenants.values_list("status", flat=True))

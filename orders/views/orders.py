@@ -1,0 +1,298 @@
+"""Orders: the list (filter, sort, page, export), the detail page and its actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from channelhub import approvals, audit, exports, roles
+from channelhub.access import tenant_view
+from channelhub.forms import add_service_errors
+from orders import services
+from orders.access import get_order_for_user, visible_orders
+from orders.filters import ORDER_SORTS, OrderFilter
+from orders.forms import OrderForm, ReasonForm, line_formset
+from orders.models import Order
+
+PAGE_SIZE = 25
+
+
+def _query(request, *drop) -> str:
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _orders(request):
+    queryset = visible_orders(request).select_related("partner")
+    filterset = OrderFilter(request.GET, queryset=queryset)
+    sort, fields = ORDER_SORTS.order_by(request.GET.get("sort"))
+    return filterset, filterset.qs.order_by(*fields), sort
+
+
+@never_cache
+@tenant_view("orders.view")
+def order_list(request):
+    filterset, queryset, sort = _orders(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/orders/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "headers": ORDER_SORTS.headers(sort, _query(request, "sort", "page")),
+            "query": _query(request, "page"),
+            "filtered": any(request.GET.get(name) for name in filterset.form.fields),
+        },
+        status=400 if filterset.form.errors else 200,
+    )
+
+
+@tenant_view("orders.view")
+def order_export(request):
+    filterset, queryset, _sort = _orders(request)
+    if filterset.form.errors:
+        messages.error(request, _("The filter has errors; nothing was exported."))
+        return redirect(
+            f"{reverse('orders:order-list', kwargs={'tenant_slug': request.tenant.slug})}?{_query(request)}"
+        )
+    rows = (
+        [
+            order.number,
+            order.partner.name,
+            order.po_number,
+            order.get_status_display(),
+            order.total,
+            order.wanted_on,
+            order.created_at,
+            order.confirmed_at,
+        ]
+        for order in queryset.iterator(chunk_size=2000)
+    )
+    headers = [
+        _("Order number"),
+        _("Partner"),
+        _("Partner PO number"),
+        _("Status"),
+        _("Total (CNY)"),
+        _("Wanted by"),
+        _("Created"),
+        _("Confirmed"),
+    ]
+    return exports.xlsx_response(headers=headers, rows=rows, title=_("Orders"))
+
+
+@never_cache
+@tenant_view("orders.view", model=Order)
+def order_detail(request, pk, *, forms=None, status=200):
+    order = get_order_for_user(request, pk)
+    membership = request.membership
+    available = {t.name for t in order.get_available_user_status_transitions(request.user)}
+    staff = not membership.is_partner_user
+    credit = services.credit_check(order) if staff else None
+    return render(
+        request,
+        "orders/orders/detail.html",
+        {
+            "order": order,
+            "lines": list(order.lines.select_related("product")),
+            "credit": credit,
+            "hold": approvals.pending_request(order, action=services.CREDIT_HOLD) if staff else None,
+            "entries": audit.timeline_for(order) if staff else [],
+            "may": {
+                "submit": "submit" in available,
+                "confirm": "confirm" in available,
+                "reject": "reject" in available,
+                "cancel": bool({"withdraw", "cancel"} & available),
+                "copy": roles.can(membership.role, "orders.draft"),
+            },
+            "forms": forms or {"reject": ReasonForm(prefix="reject"), "cancel": ReasonForm(prefix="cancel")},
+        },
+        status=status,
+    )
+
+
+def _to_order(request, order):
+    return redirect("orders:order-detail", tenant_slug=request.tenant.slug, pk=order.pk)
+
+
+def _act(request, pk, act, success):
+    """One button's action: the service, then the page (the errors on it, as stored now)."""
+    order = get_order_for_user(request, pk)
+    try:
+        done = act(order)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return order_detail(request, pk, status=400)
+    messages.success(request, success(done))
+    return _to_order(request, done)
+
+
+@require_POST
+@tenant_view("orders.draft", model=Order)
+def order_submit(request, pk):
+    def success(order):
+        if order.status == "credit_hold":
+            return _("Submitted. The order is over the credit limit: finance decides on it first.")
+        return _("Submitted: the company confirms it next.")
+
+    return _act(request, pk, lambda order: services.submit_order(order, by=request.user), success)
+
+
+@require_POST
+@tenant_view("orders.manage", model=Order)
+def order_confirm(request, pk):
+    def success(order):
+        if order.status == "credit_hold":
+            return _("The partner is over its credit limit now: the order went to credit hold.")
+        return _("Confirmed %(number)s.") % {"number": order.number}
+
+    return _act(request, pk, lambda order: services.confirm_order(order, by=request.user), success)
+
+
+def _with_reason(request, pk, name, act, success):
+    order = get_order_for_user(request, pk)
+    form = ReasonForm(request.POST, prefix=name)
+    if form.is_valid():
+        try:
+            done = act(order, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return _to_order(request, done)
+    forms = {"reject": ReasonForm(prefix="reject"), "cancel": ReasonForm(prefix="cancel"), name: form}
+    return order_detail(request, pk, forms=forms, status=400)
+
+
+@require_POST
+@tenant_view("orders.manage", model=Order)
+def order_reject(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        "reject",
+        lambda o, reason: services.reject_order(o, reason=reason, by=request.user),
+        _("Rejected."),
+    )
+
+
+@require_POST
+@tenant_view("orders.view", model=Order)
+def order_cancel(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        "cancel",
+        lambda o, reason: services.cancel_order(o, reason=reason, by=request.user),
+        _("Cancelled."),
+    )
+
+
+@require_POST
+@tenant_view("orders.draft", model=Order)
+def order_copy(request, pk):
+    order = get_order_for_user(request, pk)
+    try:
+        copy = services.copy_order(order, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return order_detail(request, pk, status=400)
+    messages.success(request, _("Copied into the draft %(number)s.") % {"number": copy.number})
+    return _to_order(request, copy)
+
+
+# --- the order form (a draft: new, or edited before it is submitted) ---------------------------
+
+
+def _lines_of(formset) -> list:
+    return [
+        services.LineInput(form.cleaned_data["product"], form.cleaned_data["quantity"])
+        for form in formset.forms
+        if form.cleaned_data.get("product") is not None
+    ]
+
+
+def _order_form_page(request, form, formset, order=None, status=200):
+    return render(
+        request,
+        "orders/orders/form.html",
+        {"form": form, "formset": formset, "order": order},
+        status=400 if (form.errors or formset.total_error_count() or status == 400) else 200,
+    )
+
+
+@never_cache
+@tenant_view("orders.draft")
+def order_create(request):
+    membership = request.membership
+    form = OrderForm(request.POST or None, membership=membership)
+    formset = line_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.create_order(
+                partner=data["partner"] if "partner" in data else membership.partner,
+                lines=_lines_of(formset),
+                delivery_address=data["delivery_address"],
+                wanted_on=data["wanted_on"],
+                po_number=data["po_number"],
+                remarks=data["remarks"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _order_form_page(request, form, formset, status=400)
+        messages.success(
+            request, _("Saved as the draft %(number)s. Check it, then submit it.") % {"number": order.number}
+        )
+        return _to_order(request, order)
+    return _order_form_page(request, form, formset)
+
+
+@never_cache
+@tenant_view("orders.draft", model=Order)
+def order_edit(request, pk):
+    order = get_order_for_user(request, pk)
+    if order.status != "draft":
+        messages.error(request, _("Only a draft can be edited."))
+        return _to_order(request, order)
+    membership = request.membership
+    initial = {
+        "partner": order.partner_id,
+        "delivery_address": order.delivery_address,
+        "wanted_on": order.wanted_on,
+        "po_number": order.po_number,
+        "remarks": order.remarks,
+    }
+    form = OrderForm(request.POST or None, membership=membership, initial=initial)
+    if "partner" in form.fields:
+        form.fields["partner"].disabled = True  # another partner's order is another order
+    lines = [{"product": line.product_id, "quantity": line.quantity} for line in order.lines.all()]
+    formset = line_formset(request.POST or None, initial=lines)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_draft(
+                order,
+                lines=_lines_of(formset),
+                delivery_address=data["delivery_address"],
+                wanted_on=data["wanted_on"],
+                po_number=data["po_number"],
+                remarks=data["remarks"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _order_form_page(request, form, formset, order, status=400)
+        messages.success(request, _("Saved."))
+        return _to_order(request, order)
+    return _order_form_page(request, form, formset, order)
