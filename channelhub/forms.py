@@ -172,3 +172,8 @@ class SpreadsheetUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["file"] = PrivateFileField(label=_("Excel file (.xlsx)"), allowed=(XLSX,), max_mb=max_mb)
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date picker; its value must be ISO (YYYY-MM-DD) whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -106,6 +106,7 @@ PICKER_URLS: dict[str, str] = {}  # "app_label.ModelName" -> url name answering 
 NAV: list[NavEntry] = []
 DEMO_LOADERS: list[DemoLoader] = []
 BEAT_SCHEDULE: dict[str, dict] = {}
+PARTNER_BUSINESS: list[Callable] = []  # (partner) -> {"orders": …, "stock": …, "unsettled": …}
 REGISTERED: set[str] = set()
 
 
@@ -124,6 +125,7 @@ def register(
     beat: dict | None = None,
     record_actions: Iterable[RecordAction] = (),
     pickers: dict | None = None,
+    partner_business: Callable | None = None,
 ) -> None:
     """Plug ``app_label`` into the shared mechanisms. Call once, from ``AppConfig.ready()``.
 
@@ -137,7 +139,9 @@ def register(
     - ``beat``: Celery beat entries (``{"name": {"task": ..., "schedule": ...}}``);
     - ``record_actions``: links the app offers on other apps' records (``RecordAction``);
     - ``pickers``: ``{Model: url_name}`` — the view (``channelhub.pickers.options_response``)
-      a searchable picker of that model asks as the user types, in any app's form.
+      a searchable picker of that model asks as the user types, in any app's form;
+    - ``partner_business``: ``(partner) -> dict`` — the partner's open business the app keeps
+      (open orders, stock, unsettled money), which a termination lists (``partner_business()``).
     """
     if app_label in REGISTERED:
         raise RuntimeError(f"{app_label} registered twice: call register() once, from AppConfig.ready()")
@@ -169,6 +173,16 @@ def register(
     RECORD_ACTIONS.sort(key=lambda a: a.order)
     for model, url_name in (pickers or {}).items():
         PICKER_URLS[model._meta.label] = url_name
+    if partner_business is not None:
+        PARTNER_BUSINESS.append(partner_business)
+
+
+def partner_business(partner) -> dict:
+    """What every app says is still open with ``partner`` (keys an app does not know: absent)."""
+    found: dict = {}
+    for describe in PARTNER_BUSINESS:
+        found.update(describe(partner))
+    return found
 
 
 def _check_permission(permission: str, key: str) -> None:

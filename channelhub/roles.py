@@ -125,6 +125,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "orders.draft": PARTNER_ROLES | frozenset({R.CHANNEL_MANAGER}),  # a manager orders for a partner
     "orders.manage": frozenset({R.CHANNEL_MANAGER, R.FINANCE, R.TENANT_ADMIN}),
+    "orders.ship": frozenset({R.CHANNEL_MANAGER, R.TENANT_ADMIN}),  # allocates and ships
+    "orders.receive": PARTNER_ROLES,  # confirms receipt of its own shipments
     "orders.credit": frozenset({R.FINANCE, R.EXECUTIVE}),  # roles a credit-hold approval step names
     "orders.receivables": frozenset({R.FINANCE}),
     "pricing.manage": frozenset({R.CHANNEL_MANAGER, R.MARKETING, R.TENANT_ADMIN}),

@@ -244,9 +244,12 @@ def checklist(filing: Filing, *, today: date, anonymous: bool = False) -> Checkl
 def termination_impact(partner) -> dict:
     """The business a termination touches, listed from the data that exists.
 
-    Orders, stock and settlement live in modules that are not built yet; until they
-    are, their lines say so instead of showing a made-up zero.
+    Open orders, stock and unsettled money come from the apps that keep them
+    (``channelhub.modules.partner_business``: the orders module); a figure no app keeps is
+    ``None`` and its line says so instead of showing a made-up zero.
     """
+    from channelhub import modules
+
     customers = list(
         CustomerRegistration.objects.filter(partner=partner, status__in=[s.value for s in HOLDING_STATUSES])
         .order_by("customer_name")
@@ -268,7 +271,8 @@ def termination_impact(partner) -> dict:
             for c in customers
         ],
         "open_filings": open_filings,
-        "orders": None,  # orders module not built yet
+        "orders": None,
         "stock": None,
         "unsettled": None,
+        **modules.partner_business(partner),
     }

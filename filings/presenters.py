@@ -61,7 +61,7 @@ def content_rows(filing: Filing, *, with_diff: bool = True) -> list[tuple[str, s
 def impact_rows(impact: dict) -> list[tuple[str, str]]:
     if not impact:
         return []
-    not_built = _("not tracked yet (no orders module)")
+    not_built = _("not tracked")
     customers = impact.get("customers") or []
     return [
         (

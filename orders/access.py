@@ -36,3 +36,10 @@ def visible_orders(request):
 def get_order_for_user(request, pk):
     queryset = visible_orders(request).select_related("partner", "partner__owner", "placed_by")
     return as_seen_by(request, get_for_tenant_or_404(queryset, pk=pk))
+
+
+def get_shipment_for_user(request, pk):
+    from orders.models import Shipment
+
+    queryset = Shipment.objects.filter(order__in=visible_orders(request)).select_related("order")
+    return as_seen_by(request, get_for_tenant_or_404(queryset, pk=pk))

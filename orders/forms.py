@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channelhub import validators
+from channelhub.forms import date_input
 from channelhub.pickers import Picker
 from orders.models import CATEGORY_DEPTH, Product, ProductCategory, ProductLine
 
@@ -128,9 +129,7 @@ class OrderForm(forms.Form):
 
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300)
-    wanted_on = forms.DateField(
-        label=_("Wanted by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    wanted_on = forms.DateField(label=_("Wanted by"), required=False, widget=date_input())
     po_number = forms.CharField(
         label=_("Partner PO number"), max_length=40, required=False,
         help_text=_("Your own purchase order number, optional."),
@@ -186,3 +185,64 @@ def line_formset(data=None, *, initial=()):
     rows = list(initial)
     blank = ORDER_FORM_LINES if not rows else 3
     return OrderLineFormSet(data, prefix="lines", initial=rows + [{}] * blank)
+
+
+class ShipForm(forms.Form):
+    """A shipment of an order: a quantity per open line (the open quantity offered), the carrier,
+    the tracking number and the date."""
+
+    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False)
+    shipped_on = forms.DateField(label=_("Shipped on"), widget=date_input())
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.open_quantity > 0]
+        self.fields["shipped_on"] = validators.date_field(
+            self.fields["shipped_on"], validators.NotInFuture(_("A shipment cannot be dated in the future."))
+        )
+        self.fields["shipped_on"].initial = validators.today()
+        for line in self.lines:
+            self.fields[f"line_{line.pk}"] = forms.CharField(
+                label=f"{line.product.sku} · {line.product.name}",
+                required=False,
+                initial=line.open_quantity,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                help_text=_("%(open)s open") % {"open": line.open_quantity},
+            )
+
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.lines]
+
+    def quantities(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") for line in self.lines}
+
+
+class ReceiveForm(forms.Form):
+    """The partner's receipt of one shipment: per line, what arrived in good order and what is
+    damaged (what is neither is short)."""
+
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, shipment_lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shipment_lines = shipment_lines
+        for line in shipment_lines:
+            numeric = {"inputmode": "numeric", "autocomplete": "off"}
+            self.fields[f"good_{line.pk}"] = forms.CharField(
+                label=_("%(sku)s in good order") % {"sku": line.order_line.product.sku},
+                initial=line.quantity, widget=forms.TextInput(attrs=numeric),
+            )  # fmt: skip
+            self.fields[f"damaged_{line.pk}"] = forms.CharField(
+                label=_("%(sku)s damaged") % {"sku": line.order_line.product.sku},
+                initial=0, required=False, widget=forms.TextInput(attrs=numeric),
+            )  # fmt: skip
+
+    def rows(self):
+        return [(line, self[f"good_{line.pk}"], self[f"damaged_{line.pk}"]) for line in self.shipment_lines]
+
+    def received(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"good_{line.pk}") for line in self.shipment_lines}
+
+    def damaged(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"damaged_{line.pk}") or 0 for line in self.shipment_lines}

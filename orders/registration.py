@@ -24,6 +24,11 @@ VERBS = {
     "order.lines_changed": _("Changed the quantities"),
     "order.rejected": _("Rejected the order"),
     "order.cancelled": _("Cancelled the order"),
+    "order.shipped": _("Shipped"),
+    "order.receipt_short": _("Received less than shipped"),
+    "order.received": _("Everything received: order complete"),
+    "shipment.shipped": _("Shipped"),
+    "shipment.received": _("Receipt confirmed"),
     "total": _("Total"),
 }
 
@@ -39,7 +44,15 @@ def register() -> None:
     from channelhub.approvals import ApprovalAction
     from orders import services
     from orders.access import can_view_import_files
-    from orders.models import Order, OrderStatus, Product, ProductImport, ProductStatus
+    from orders.models import (
+        Order,
+        OrderStatus,
+        Product,
+        ProductImport,
+        ProductStatus,
+        Shipment,
+        ShipmentStatus,
+    )
 
     modules.register(
         "orders",
@@ -52,7 +65,7 @@ def register() -> None:
                 subject_url=services.order_url,
             )
         ],
-        state_labels=[(Product, ProductStatus), (Order, OrderStatus)],
+        state_labels=[(Product, ProductStatus), (Order, OrderStatus), (Shipment, ShipmentStatus)],
         file_owners=[(ProductImport, can_view_import_files)],
         labels=VERBS,
         tiles=[
@@ -108,6 +121,7 @@ def register() -> None:
                 testid="nav-catalogue",
             ),
         ],
+        partner_business=services.partner_business,
         demo=_load_demo,
         demo_order=40,
         demo_counts={

@@ -25,12 +25,20 @@ from orders.models.orders import (
     OrderStatus,
     ReceivableEntry,
 )
+from orders.models.shipments import (
+    MovementKind,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    StockMovement,
+)
 
 __all__ = [
     "CATEGORY_DEPTH",
     "COMMITTED",
     "OPEN",
     "EntryKind",
+    "MovementKind",
     "Order",
     "OrderCounter",
     "OrderLine",
@@ -42,5 +50,9 @@ __all__ = [
     "ProductLine",
     "ProductStatus",
     "ReceivableEntry",
+    "Shipment",
+    "ShipmentLine",
+    "ShipmentStatus",
+    "StockMovement",
     "Unit",
 ]

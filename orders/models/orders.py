@@ -182,6 +182,28 @@ class Order(ConcurrentTransitionMixin, TenantOwnedModel):
     def cancel(self):
         """The company cancels a confirmed order that has not shipped."""
 
+    @transition(
+        field=status,
+        source=[S.CONFIRMED, S.PARTIALLY_SHIPPED],
+        target=S.PARTIALLY_SHIPPED,
+        permission=workflow.may("orders.ship"),
+    )
+    def ship_part(self):
+        """A shipment that leaves some quantity open."""
+
+    @transition(
+        field=status,
+        source=[S.CONFIRMED, S.PARTIALLY_SHIPPED],
+        target=S.SHIPPED,
+        permission=workflow.may("orders.ship"),
+    )
+    def ship_rest(self):
+        """The shipment that ships everything still open."""
+
+    @transition(field=status, source=S.SHIPPED, target=S.RECEIVED, custom=workflow.BY_SYSTEM)
+    def complete(self):
+        """The partner confirmed receipt of the last shipment of a fully shipped order."""
+
     def stamp_transition(self, from_state, at):
         self.status_changed_at = at
 

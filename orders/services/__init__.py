@@ -28,12 +28,14 @@ from orders.services.orders import (
     on_credit_rejected,
     open_receivables,
     order_url,
+    partner_business,
     price_for,
     record_payment,
     reject_order,
     submit_order,
     update_draft,
 )
+from orders.services.shipments import receive_shipment, ship_order
 
 __all__ = [
     "CREDIT_HOLD",
@@ -52,9 +54,12 @@ __all__ = [
     "on_credit_approved",
     "on_credit_rejected",
     "order_url",
+    "partner_business",
     "price_for",
     "record_payment",
+    "receive_shipment",
     "reject_order",
+    "ship_order",
     "submit_order",
     "update_draft",
     "PRODUCT_FIELDS",

@@ -84,7 +84,8 @@ class CreditCheck:
 
 
 def open_receivables(partner) -> Decimal:
-    return ReceivableEntry.objects.filter(partner=partner).aggregate(s=Sum("amount"))["s"] or ZERO
+    total = ReceivableEntry.objects.filter(partner=partner).aggregate(s=Sum("amount"))["s"] or ZERO
+    return total.quantize(ZERO)  # SQLite sums decimals without their places
 
 
 def committed_value(partner, *, excluding: Order | None = None) -> Decimal:
@@ -600,3 +601,18 @@ def _tell_the_order_desk(order: Order, *, by) -> None:
         url=order_url(order),
         actor=by,
     )
+
+
+def partner_business(partner) -> dict:
+    """What a termination of ``partner`` leaves open here (channelhub.modules.partner_business):
+    orders not yet complete, units in its book stock, and its open receivables."""
+    from django.db.models import Sum as _Sum
+
+    from orders.models import OPEN, StockMovement
+
+    stock = StockMovement.objects.filter(partner=partner).aggregate(n=_Sum("quantity"))["n"] or 0
+    return {
+        "orders": Order.objects.filter(partner=partner, status__in=OPEN).count(),
+        "stock": stock,
+        "unsettled": str(open_receivables(partner)),
+    }

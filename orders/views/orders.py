@@ -13,10 +13,10 @@ from channelhub import approvals, audit, exports, roles
 from channelhub.access import tenant_view
 from channelhub.forms import add_service_errors
 from orders import services
-from orders.access import get_order_for_user, visible_orders
+from orders.access import get_order_for_user, get_shipment_for_user, visible_orders
 from orders.filters import ORDER_SORTS, OrderFilter
-from orders.forms import OrderForm, ReasonForm, line_formset
-from orders.models import Order
+from orders.forms import OrderForm, ReasonForm, ReceiveForm, ShipForm, line_formset
+from orders.models import Order, Shipment, ShipmentStatus
 
 PAGE_SIZE = 25
 
@@ -96,12 +96,28 @@ def order_detail(request, pk, *, forms=None, status=200):
     available = {t.name for t in order.get_available_user_status_transitions(request.user)}
     staff = not membership.is_partner_user
     credit = services.credit_check(order) if staff else None
+    lines = list(order.lines.select_related("product"))
+    forms = forms or {}
+    shipments = list(
+        order.shipments.select_related("shipped_by", "received_by").prefetch_related(
+            "lines__order_line__product"
+        )
+    )
+    may_receive = roles.can(membership.role, "orders.receive") and membership.partner_id == order.partner_id
+    for shipment in shipments:
+        if may_receive and shipment.status == ShipmentStatus.IN_TRANSIT:
+            shipment.receive_form = forms.get(f"receive_{shipment.pk}") or ReceiveForm(
+                shipment_lines=list(shipment.lines.all()), prefix=f"s{shipment.pk}"
+            )
+    may_ship = bool({"ship_part", "ship_rest"} & available)
     return render(
         request,
         "orders/orders/detail.html",
         {
             "order": order,
-            "lines": list(order.lines.select_related("product")),
+            "lines": lines,
+            "shipments": shipments,
+            "ship_form": (forms.get("ship") or ShipForm(lines=lines, prefix="ship")) if may_ship else None,
             "credit": credit,
             "hold": approvals.pending_request(order, action=services.CREDIT_HOLD) if staff else None,
             "entries": audit.timeline_for(order) if staff else [],
@@ -112,7 +128,7 @@ def order_detail(request, pk, *, forms=None, status=200):
                 "cancel": bool({"withdraw", "cancel"} & available),
                 "copy": roles.can(membership.role, "orders.draft"),
             },
-            "forms": forms or {"reject": ReasonForm(prefix="reject"), "cancel": ReasonForm(prefix="cancel")},
+            "forms": {"reject": ReasonForm(prefix="reject"), "cancel": ReasonForm(prefix="cancel"), **forms},
         },
         status=status,
     )
@@ -296,3 +312,55 @@ def order_edit(request, pk):
         messages.success(request, _("Saved."))
         return _to_order(request, order)
     return _order_form_page(request, form, formset, order)
+
+
+# --- shipping and receipt ---------------------------------------------------------------------
+
+
+@require_POST
+@tenant_view("orders.ship", model=Order)
+def order_ship(request, pk):
+    order = get_order_for_user(request, pk)
+    form = ShipForm(request.POST, lines=list(order.lines.select_related("product")), prefix="ship")
+    if form.is_valid():
+        try:
+            shipment = services.ship_order(
+                order,
+                quantities=form.quantities(),
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                shipped_on=form.cleaned_data["shipped_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Shipped as %(number)s; the partner confirms receipt.") % {"number": shipment.number},
+            )
+            return _to_order(request, order)
+    return order_detail(request, pk, forms={"ship": form}, status=400)
+
+
+@require_POST
+@tenant_view("orders.receive", model=Shipment)
+def shipment_receive(request, pk):
+    shipment = get_shipment_for_user(request, pk)
+    form = ReceiveForm(request.POST, shipment_lines=list(shipment.lines.select_related("order_line__product")),
+                       prefix=f"s{shipment.pk}")  # fmt: skip
+    if form.is_valid():
+        try:
+            services.receive_shipment(
+                shipment,
+                received=form.received(),
+                damaged=form.damaged(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Receipt confirmed: what arrived is in your stock."))
+            return _to_order(request, shipment.order)
+    return order_detail(request, shipment.order_id, forms={f"receive_{shipment.pk}": form}, status=400)

@@ -26,7 +26,7 @@ from channelhub.tenancy import tenant_context
 from filings import customers
 from filings.models import CustomerRegistration, Filing, FilingKind, FilingState
 from onboarding.models import Application, TrainingTask
-from orders.models import Order, Product
+from orders.models import Order, Product, Shipment
 from partners.models import Partner, PartnerContact, PartnerDocument
 from tests.channelhub.pages import parse
 from tests.channelhub.urlwalk import fill, tenant_endpoints
@@ -42,7 +42,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.filings.factories import FilingFactory
-from tests.orders.factories import OrderFactory, ProductFactory
+from tests.orders.factories import OrderFactory, ProductFactory, _shipment_for
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +158,7 @@ def own_objects(tenant, partner, user) -> dict:
             # the catalogue is the tenant's, the same for every partner (active products only)
             Product: [ProductFactory(tenant=tenant, name="甲乙共用的产品")],
             Order: [OrderFactory(tenant=tenant, partner=partner)],
+            Shipment: [_shipment_for(tenant, Membership.objects.get(user=user))],
         }
 
 

@@ -295,7 +295,9 @@ def test_a_termination_lists_the_customers_to_hand_over(flow, alpha, partner):
     flow.submit(filing)
     filing = flow.reload(filing)
     assert [c["name"] for c in filing.impact_snapshot["customers"]] == ["洛阳公交集团"]
-    assert filing.impact_snapshot["orders"] is None  # no orders module yet: said, not invented
+    assert (
+        filing.impact_snapshot["orders"] == 0 and filing.impact_snapshot["unsettled"] == "0.00"
+    )  # from the orders module
     with tenant_context(alpha):
         assert any("洛阳公交集团" in value for _label, value in services.describe(filing))
 

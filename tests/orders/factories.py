@@ -121,8 +121,35 @@ class OrderFactory(TenantOwnedFactory):
 
 def _order_for(tenant, viewer=None):
     """An order the viewer may see: a partner user's own partner's."""
-    partner = viewer.partner if viewer is not None and viewer.partner_id else None
+    # the viewer's partner when the object is made in the viewer's own tenant
+    partner = (
+        viewer.partner if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk else None
+    )
     return OrderFactory(tenant=tenant, **({"partner": partner} if partner is not None else {}))
 
 
 OBJECT_FACTORIES[Order] = _order_for
+
+
+def _shipment_for(tenant, viewer=None):
+    """A shipment in transit of a shipped order the viewer may see."""
+    from orders.models import Shipment, ShipmentLine
+
+    order = _order_for(tenant, viewer)
+    with tenant_context(tenant):
+        line = order.lines.first()
+        shipment = Shipment.objects.create(
+            order=order, number=f"{order.number}-1", carrier="顺丰", shipped_on=order.created_at.date(),
+            shipped_by=order.placed_by,
+        )  # fmt: skip
+        ShipmentLine.objects.create(shipment=shipment, order_line=line, quantity=line.quantity)
+    return shipment
+
+
+def _register_shipment():
+    from orders.models import Shipment
+
+    OBJECT_FACTORIES[Shipment] = _shipment_for
+
+
+_register_shipment()

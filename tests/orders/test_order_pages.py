@@ -131,3 +131,50 @@ def test_the_order_list_and_detail_do_not_grow_with_rows(
         client.get(LIST)
     with django_assert_max_num_queries(detail):
         client.get(f"{LIST}{order.pk}/")
+
+
+def test_the_desk_ships_in_parts_and_the_partner_confirms_receipt_on_the_page(
+    client_as, partner_user, manager, member, order
+):
+    client_as(partner_user).post(f"{LIST}{order.pk}/submit/")
+    client_as(manager).post(f"{LIST}{order.pk}/confirm/")
+    admin = client_as(member(Role.TENANT_ADMIN))
+    page = _page(admin, order)
+    with tenant_context(order.tenant):
+        line = order.lines.get()
+    data = {"ship-carrier": "", f"ship-line_{line.pk}": "5", "ship-shipped_on": "2000-01-01"}
+    response = admin.post(f"{LIST}{order.pk}/ship/", data)
+    assert response.status_code == 400
+    errors = response.context["ship_form"].errors
+    assert (
+        "carrier" in errors and f"line_{line.pk}" not in errors
+    )  # the open quantity is checked by the service
+    data.update(
+        {"ship-carrier": "顺丰速运", "ship-shipped_on": page.context["ship_form"]["shipped_on"].value()}
+    )
+    response = admin.post(f"{LIST}{order.pk}/ship/", data)
+    assert response.status_code == 400 and "2" in response.content.decode()  # only 2 open
+    data[f"ship-line_{line.pk}"] = "1"
+    assert admin.post(f"{LIST}{order.pk}/ship/", data).status_code == 302
+    assert _status(order) == OrderStatus.PARTIALLY_SHIPPED
+    partner = client_as(partner_user)
+    page = _page(partner, order)
+    assert (
+        'data-testid="receive-form"' in page.content.decode()
+        and 'data-testid="ship-form"' not in page.content.decode()
+    )
+    with tenant_context(order.tenant):
+        shipment = order.shipments.get()
+        shipment_line = shipment.lines.get()
+    url = f"{LIST}shipments/{shipment.pk}/receive/"
+    response = partner.post(
+        url,
+        {f"s{shipment.pk}-good_{shipment_line.pk}": "3", f"s{shipment.pk}-damaged_{shipment_line.pk}": "0"},
+    )
+    assert response.status_code == 400  # more than shipped
+    response = partner.post(
+        url,
+        {f"s{shipment.pk}-good_{shipment_line.pk}": "1", f"s{shipment.pk}-damaged_{shipment_line.pk}": "0"},
+    )
+    assert response.status_code == 302
+    assert client_as(manager).post(url, {}).status_code == 403
