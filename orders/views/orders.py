@@ -364,3 +364,56 @@ def shipment_receive(request, pk):
             messages.success(request, _("Receipt confirmed: what arrived is in your stock."))
             return _to_order(request, shipment.order)
     return order_detail(request, shipment.order_id, forms={f"receive_{shipment.pk}": form}, status=400)
+
+
+# --- documents (in Chinese, as the parties file them) -------------------------------------------
+
+
+def _pdf(request, *, order, rows, title, filename, shipment=None):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from channelhub.documents import render_pdf
+
+    context = {"order": order, "rows": rows, "shipment": shipment, "title": title, "tenant": request.tenant,
+               "generated_at": timezone.localtime()}  # fmt: skip
+    pdf = render_pdf("orders/orders/confirmation_pdf.html", context, language="zh-hans")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    return exports.attachment(response, exports.download_name(filename, "pdf"), inline=True)
+
+
+@tenant_view("orders.view", model=Order)
+def order_confirmation_pdf(request, pk):
+    from django.http import Http404
+    from django.utils import translation
+
+    order = get_order_for_user(request, pk)
+    if order.confirmed_at is None or order.status in ("cancelled", "rejected"):
+        raise Http404("an order is confirmed before it has a confirmation")
+    rows = [
+        {"sku": line.product.sku, "name": line.product.name, "spec": line.product.spec, "quantity": line.quantity,
+         "unit": line.product.get_unit_display(), "unit_price": line.unit_price, "amount": line.amount}
+        for line in order.lines.select_related("product")
+    ]  # fmt: skip
+    with translation.override("zh-hans"):
+        rows = [{**row, "unit": str(row["unit"])} for row in rows]
+        title = _("Order confirmation")
+    return _pdf(request, order=order, rows=rows, title=title, filename=order.number)
+
+
+@tenant_view("orders.view", model=Shipment)
+def delivery_note_pdf(request, pk):
+    from django.utils import translation
+
+    shipment = get_shipment_for_user(request, pk)
+    with translation.override("zh-hans"):
+        rows = [
+            {"sku": line.order_line.product.sku, "name": line.order_line.product.name,
+             "spec": line.order_line.product.spec, "quantity": line.quantity,
+             "unit": str(line.order_line.product.get_unit_display())}
+            for line in shipment.lines.select_related("order_line__product")
+        ]  # fmt: skip
+        title = _("Delivery note")
+    return _pdf(
+        request, order=shipment.order, rows=rows, title=title, filename=shipment.number, shipment=shipment
+    )

@@ -120,12 +120,22 @@ class OrderFactory(TenantOwnedFactory):
 
 
 def _order_for(tenant, viewer=None):
-    """An order the viewer may see: a partner user's own partner's."""
+    """A confirmed order the viewer may see (a partner user's own partner's): every page of an
+    order, its confirmation PDF too, has something to show."""
+    from django.utils import timezone
+
+    from orders.models import OrderStatus
+
     # the viewer's partner when the object is made in the viewer's own tenant
     partner = (
         viewer.partner if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk else None
     )
-    return OrderFactory(tenant=tenant, **({"partner": partner} if partner is not None else {}))
+    return OrderFactory(
+        tenant=tenant,
+        status=OrderStatus.CONFIRMED,
+        confirmed_at=timezone.now(),
+        **({"partner": partner} if partner is not None else {}),
+    )
 
 
 OBJECT_FACTORIES[Order] = _order_for

@@ -22,38 +22,10 @@ from orders.models import (
     ShipmentStatus,
     StockMovement,
 )
-from partners.models import Partner
 from tests.factories import MembershipFactory, PartnerFactory
-from tests.orders.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
-
-
-@pytest.fixture
-def confirmed(alpha, alpha_partner, partner_user, manager, piles):
-    """A confirmed order: 10 AC piles (¥1,680) and 2 installation services (¥500)."""
-    Partner.all_tenants.filter(pk=alpha_partner.pk).update(credit_limit=Decimal("1000000.00"))
-    alpha_partner.refresh_from_db()
-    pile = ProductFactory(
-        tenant=alpha, sku="XC-AC7", list_price=Decimal("1680.00"), category=piles["dc"], line=piles["line"]
-    )
-    service = ProductFactory(
-        tenant=alpha,
-        sku="XC-SVC",
-        list_price=Decimal("500.00"),
-        is_service=True,
-        category=piles["dc"],
-        line=piles["line"],
-    )
-    with tenant_context(alpha):
-        order = services.create_order(
-            partner=alpha_partner, lines=[services.LineInput(pile, 10), services.LineInput(service, 2)],
-            delivery_address="杭州", by=partner_user,
-        )  # fmt: skip
-        services.submit_order(order, by=partner_user)
-        services.confirm_order(Order.objects.get(pk=order.pk), by=manager)
-        return Order.objects.get(pk=order.pk)
 
 
 def _lines(order):
