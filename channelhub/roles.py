@@ -11,6 +11,8 @@ Helpers (use these; do not query memberships for roles by hand):
   membership). Remembered for the rest of a request or task (``remembered_roles``).
 - ``require(actor, permission, tenant_id=None)`` — ``PermissionDenied`` unless the actor
   (a Membership, or a User in ``tenant_id`` / the active tenant) holds the permission.
+- ``partner_of(user, tenant_id)`` / ``partner_users(partner_id)`` — the partner a user
+  belongs to (``None`` for staff) / the active users of a partner.
 - ``members_with(*roles)`` / ``members_may(permission)`` — active users of the active
   tenant holding one of the roles / a staff role with the permission (``member_users``:
   the same as a queryset, for form choices).
@@ -129,6 +131,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "orders.receive": PARTNER_ROLES,  # confirms receipt of its own shipments
     "orders.credit": frozenset({R.FINANCE, R.EXECUTIVE}),  # roles a credit-hold approval step names
     "orders.receivables": frozenset({R.FINANCE}),
+    # Stock and sell-out reports, monitoring and planning (docs/orders.md, "Inventory"): partners
+    # report their own and see their own monitoring rows; the channel side and planners see all.
+    "inventory.report": PARTNER_ROLES,
+    "inventory.view": frozenset(
+        {R.TENANT_ADMIN, R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR, R.EXECUTIVE, R.MARKETING} | PARTNER_ROLES
+    ),
+    "inventory.plan": frozenset(
+        {R.TENANT_ADMIN, R.CHANNEL_MANAGER, R.CHANNEL_SUPERVISOR, R.EXECUTIVE, R.MARKETING}
+    ),
     "pricing.manage": frozenset({R.CHANNEL_MANAGER, R.MARKETING, R.TENANT_ADMIN}),
     "pricing.approve": frozenset({R.CHANNEL_SUPERVISOR, R.EXECUTIVE}),
     "aftersales.handle": frozenset({R.AFTER_SALES, R.TECH_SUPPORT}),
@@ -210,6 +221,28 @@ def require(actor, permission: str, tenant_id=None) -> None:
         role = role_of(actor, tenant_id)
     if not can(role, permission):
         raise PermissionDenied(gettext("Your role may not do this."))
+
+
+def partner_of(user, tenant_id) -> int | None:
+    """The partner (id) whose user ``user`` is in tenant ``tenant_id``; ``None`` for staff and
+    for no active membership."""
+    if user is None or not getattr(user, "is_authenticated", False) or tenant_id is None:
+        return None
+    from channelhub.models import Membership
+
+    return (
+        Membership.all_tenants.filter(user_id=user.pk, tenant_id=tenant_id, is_active=True)
+        .values_list("partner_id", flat=True)
+        .first()
+    )
+
+
+def partner_users(partner_id) -> list:
+    """The active users of a partner (its members with a partner role)."""
+    from channelhub.models import Membership, User
+
+    holders = Membership.objects.filter(partner_id=partner_id, is_active=True).values("user_id")
+    return list(User.objects.filter(pk__in=holders, is_active=True).order_by("email"))
 
 
 def member_users(*wanted):

@@ -84,6 +84,25 @@ def text(value) -> str:
     return str(value).strip()
 
 
+DATE_PATTERN = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$"
+)
+
+
+def parse_date(value: str):
+    """A date cell as typed or as Excel stores it: 2026-11-03, 2026/11/3, 2026年11月3日, a
+    date cell (read as "2026-11-03 00:00:00") or Excel's day number (46329). ValueError else."""
+    from datetime import date, timedelta
+
+    value = (value or "").strip()
+    match = DATE_PATTERN.match(value)
+    if match:
+        return date(*(int(part) for part in match.groups()))
+    if value.isdigit() and 20_000 < int(value) < 80_000:  # Excel's day count from 1899-12-30
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    raise ValueError(value)
+
+
 @dataclass
 class Row:
     number: int  # the Excel row number
@@ -274,7 +293,10 @@ class Importer:
     """One kind of import. A subclass names its ``sheet``, its ``model`` (a
     ``channelhub.models.SpreadsheetImport``), the ``permission`` to import and the stored file's
     ``file_kind``, and writes ``check(rows) -> Preview`` (every row's errors, action and
-    ``target``, with a constant number of queries) and ``save_row(row, *, by, upload)``."""
+    ``target``, with a constant number of queries) and ``save_row(row, *, by, upload)``.
+    An import that belongs to something (a partner's report) adds ``upload_fields(by)`` for
+    the import row, ``check_upload(upload, rows)`` to check against it, and may save its rows
+    at once (``save_rows``)."""
 
     sheet: Sheet
     model: type
@@ -286,6 +308,20 @@ class Importer:
 
     def save_row(self, row: Row, *, by, upload) -> None:
         raise NotImplementedError
+
+    def upload_fields(self, by) -> dict:
+        return {}
+
+    def uploads(self, by):
+        """The earlier uploads ``by`` may see (the upload page lists the latest)."""
+        return self.model.objects.all()
+
+    def check_upload(self, upload, rows: list[Row]) -> Preview:
+        return self.check(rows)
+
+    def save_rows(self, rows: list[Row], *, by, upload) -> None:
+        for row in rows:
+            self.save_row(row, by=by, upload=upload)
 
     def start(self, *, uploaded, by):
         """Read the (already validated) upload once, keep it in private storage with its rows,
@@ -299,7 +335,7 @@ class Importer:
         parsed = self.sheet.parse(uploaded.read())
         uploaded.seek(0)
         with transaction.atomic():
-            upload = self.model.objects.create(created_by=by, parsed=parsed)
+            upload = self.model.objects.create(created_by=by, parsed=parsed, **self.upload_fields(by))
             upload.file = files.store_file(upload, uploaded, kind=self.file_kind, by=by)
             upload.save(update_fields=["file"])
         return upload
@@ -320,7 +356,7 @@ class Importer:
         problem = self.sheet.problem_of(parsed)
         if problem is not None:
             return Preview(rows=[], problems=[problem.message])
-        return self.check(self.sheet.rows_of(parsed))
+        return self.check_upload(upload, self.sheet.rows_of(parsed))
 
     def confirm(self, upload, *, by):
         """Check the kept rows again and apply every row, or nothing when any row has an error;
@@ -342,8 +378,7 @@ class Importer:
             counts = {"create": 0, "update": 0, "unchanged": 0}
             for row in preview.rows:
                 counts[row.action] = counts.get(row.action, 0) + 1
-                if row.action != "unchanged":
-                    self.save_row(row, by=by, upload=locked)
+            self.save_rows([row for row in preview.rows if row.action != "unchanged"], by=by, upload=locked)
             locked.status = ImportStatus.COMPLETED
             locked.completed_by = by
             locked.completed_at = timezone.now()

@@ -43,3 +43,11 @@ def get_shipment_for_user(request, pk):
 
     queryset = Shipment.objects.filter(order__in=visible_orders(request)).select_related("order")
     return as_seen_by(request, get_for_tenant_or_404(queryset, pk=pk))
+
+
+def can_view_report_files(request, upload) -> bool:
+    """An uploaded stock or sell-out file: its partner's users, and the staff who see reports."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not roles.can(membership.role, "inventory.view"):
+        return False
+    return not membership.is_partner_user or membership.partner_id == upload.partner_id

@@ -630,3 +630,80 @@ def load_orders_demo(context) -> None:
                 services.confirm_order(order, by=desk)
             elif state == "rejected" and order.status == "submitted":
                 services.reject_order(order, reason="该型号本季度停止供货，请改订 5G 机型。", by=desk)
+
+
+# --- a year of stock and sell-out reports ------------------------------------------------------
+
+# (units sold a day on average, days of cover on hand today): each status shows on the monitoring page
+STOCK_PROFILES = [(1.2, 0), (2.0, 6), (0.8, 9), (1.5, 35), (0.6, 48), (0.4, 150), (1.0, 60), (3.0, 22)]
+
+
+def load_inventory_demo(context) -> None:
+    """Twelve monthly stock counts and a year of weekly sell-out of the demo partner's stocked
+    SKUs, reported through the services, so that monitoring shows every status; one confirmed
+    order partly shipped and in transit."""
+    import random
+    from datetime import timedelta
+
+    from channelhub import periods
+    from channelhub.mail import no_email
+    from orders.models import InventoryReport, Order, OrderStatus
+    from partners.models import Region
+
+    partner = context.shared.get("demo_partner")
+    if partner is None or InventoryReport.objects.filter(partner=partner).exists():
+        return
+    buyer, desk = context.people["partner-admin"], context.people["manager"]
+    rng = random.Random(context.tenant.slug)
+    today = periods.today()
+    products = list(Product.objects.filter(is_service=False, status="active").order_by("sku"))[
+        : len(STOCK_PROFILES)
+    ]
+    regions = list(Region.objects.filter(parent=partner.region_id)) or [partner.region]
+    customers = ["个人车主", "物业公司", "公交集团", "园区运营方", "4S 店", "政企客户"]
+    sales, month_ends = [], []
+    for week in range(52, 0, -1):
+        start = today - timedelta(days=7 * week)
+        for product, (rate, _cover) in zip(products, STOCK_PROFILES, strict=False):
+            weekly = max(0, round(rng.gauss(rate * 7, rate * 2)))
+            while weekly > 0:
+                quantity = min(weekly, rng.randint(1, max(1, round(rate * 4))))
+                weekly -= quantity
+                sales.append(
+                    services.SaleInput(
+                        product=product,
+                        sold_on=start + timedelta(days=rng.randint(0, 6)),
+                        quantity=quantity,
+                        unit_price=(product.list_price * Decimal("1.18")).quantize(Decimal("1")),
+                        region=rng.choice(regions),
+                        customer=rng.choice(customers),
+                    )  # fmt: skip
+                )
+    day = periods.period_of("month", today).first - timedelta(days=1)
+    while len(month_ends) < 12:
+        month_ends.append(day)
+        day = periods.period_of("month", day).first - timedelta(days=1)
+    month_ends.reverse()
+    with no_email():
+        for first, last in zip([today - timedelta(days=366), *month_ends], [*month_ends, today], strict=True):
+            batch = [sale for sale in sales if first < sale.sold_on <= last]
+            if batch:
+                services.report_sell_out(partner=partner, sales=batch, by=buyer, note="月度销售上报")
+        for index, counted_on in enumerate(month_ends):
+            quantities = {}
+            for product, (rate, cover) in zip(products, STOCK_PROFILES, strict=False):
+                sold_after = sum(s.quantity for s in sales if s.product == product and s.sold_on > counted_on)
+                if index == len(month_ends) - 1:
+                    quantities[product] = round(rate * cover) + sold_after  # today's cover as profiled
+                else:
+                    quantities[product] = round(rate * rng.uniform(20, 60)) + sold_after // 4
+            services.report_stock(partner=partner, counted_on=counted_on, quantities=quantities, by=buyer)
+        confirmed = Order.objects.filter(partner=partner, status=OrderStatus.CONFIRMED).order_by("pk").first()
+        if confirmed is not None and context.tenant.slug == "xingchi":  # 中豫 keeps one confirmed
+            first_line = confirmed.lines.filter(product__is_service=False).order_by("position").first()
+            if first_line is not None and first_line.quantity > 1:
+                services.ship_order(
+                    confirmed, quantities={first_line.pk: first_line.quantity // 2}, carrier="顺丰速运",
+                    tracking_number="SF1403829917", by=desk,
+                )  # fmt: skip
+        services.recompute_positions(today)

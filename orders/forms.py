@@ -63,7 +63,15 @@ class CategoryForm(_ValidateOnly, forms.ModelForm):
 class ProductLineForm(_ValidateOnly, forms.ModelForm):
     class Meta:
         model = ProductLine
-        fields = ["code", "name", "description", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "is_active",
+            "low_cover_days",
+            "target_cover_days",
+            "overstock_cover_days",
+        ]
 
 
 class ProductForm(_ValidateOnly, forms.ModelForm):
@@ -246,3 +254,98 @@ class ReceiveForm(forms.Form):
 
     def damaged(self) -> dict:
         return {line.pk: self.cleaned_data.get(f"damaged_{line.pk}") or 0 for line in self.shipment_lines}
+
+
+# --- stock and sell-out reports ---------------------------------------------------------------
+
+
+class StockReportForm(forms.Form):
+    """A stock count: the date, and a quantity on hand per stocked product (blank: not counted),
+    shown beside the partner's book stock."""
+
+    counted_on = forms.DateField(label=_("Count date"), widget=date_input())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, products, book, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counted_on"] = validators.date_field(
+            self.fields["counted_on"], validators.NotInFuture(_("A report cannot be dated in the future."))
+        )
+        self.fields["counted_on"].initial = validators.today()
+        self.products, self.book = products, book
+        for product in products:
+            self.fields[f"sku_{product.pk}"] = forms.CharField(
+                label=f"{product.sku} · {product.name}",
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+
+    def rows(self):
+        return [(product, self[f"sku_{product.pk}"], self.book.get(product.pk)) for product in self.products]
+
+    def quantities(self) -> dict:
+        return {product: self.cleaned_data.get(f"sku_{product.pk}") for product in self.products}
+
+
+SELL_OUT_FORM_LINES = 8
+
+
+class SellOutHeaderForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SellOutLineForm(forms.Form):
+    sold_on = forms.DateField(label=_("Sale date"), required=False, widget=date_input())
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False, widget=Picker())
+    quantity = forms.CharField(label=_("Quantity"), max_length=12, required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))  # fmt: skip
+    unit_price = forms.CharField(label=_("Unit price (CNY)"), max_length=20, required=False,
+                                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))  # fmt: skip
+    region = forms.ModelChoiceField(
+        label=_("Customer region"), queryset=None, required=False, widget=Picker()
+    )
+    customer = forms.CharField(label=_("Customer"), max_length=120, required=False)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_service=False).order_by("sku")
+        self.fields["product"].label_from_instance = lambda p: f"{p.sku} · {p.name}"
+        self.fields["region"].queryset = regions
+        self.fields["region"].label_from_instance = lambda r: r.path
+
+    def has_input(self) -> bool:
+        data = self.cleaned_data
+        return bool(
+            data.get("product")
+            or (data.get("quantity") or "").strip()
+            or (data.get("unit_price") or "").strip()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_input():
+            return cleaned
+        for name, message in (
+            ("product", _("Choose the product.")),
+            ("sold_on", _("Enter the date of the sale.")),
+            ("region", _("Choose the customer's region.")),
+        ):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        try:
+            cleaned["quantity"] = validators.parse_quantity(cleaned.get("quantity") or "")
+        except forms.ValidationError as error:
+            self.add_error("quantity", error)
+        try:
+            cleaned["unit_price"] = validators.parse_amount(cleaned.get("unit_price") or "", allow_zero=True)
+        except forms.ValidationError as error:
+            self.add_error("unit_price", error)
+        return cleaned
+
+
+SellOutLineFormSet = forms.formset_factory(SellOutLineForm, extra=0)
+
+
+def sell_out_formset(data=None, *, regions, default_region=None):
+    initial = [{"sold_on": validators.today(), "region": default_region}] * SELL_OUT_FORM_LINES
+    return SellOutLineFormSet(data, prefix="sales", initial=initial, form_kwargs={"regions": regions})

@@ -29,22 +29,29 @@ VERBS = {
     "order.received": _("Everything received: order complete"),
     "shipment.shipped": _("Shipped"),
     "shipment.received": _("Receipt confirmed"),
+    "inventory.stock_reported": _("Reported stock"),
+    "inventory.sell_out_reported": _("Reported sell-out"),
     "total": _("Total"),
 }
 
 
 def _load_demo(context):
-    from orders.demo import load_catalogue_demo, load_orders_demo
+    from orders.demo import load_catalogue_demo, load_inventory_demo, load_orders_demo
 
     load_catalogue_demo(context)
     load_orders_demo(context)
+    load_inventory_demo(context)
 
 
 def register() -> None:
+    from celery.schedules import crontab
+
     from channelhub.approvals import ApprovalAction
     from orders import services
-    from orders.access import can_view_import_files
+    from orders.access import can_view_import_files, can_view_report_files
     from orders.models import (
+        InventoryImport,
+        InventoryReport,
         Order,
         OrderStatus,
         Product,
@@ -66,7 +73,7 @@ def register() -> None:
             )
         ],
         state_labels=[(Product, ProductStatus), (Order, OrderStatus), (Shipment, ShipmentStatus)],
-        file_owners=[(ProductImport, can_view_import_files)],
+        file_owners=[(ProductImport, can_view_import_files), (InventoryImport, can_view_report_files)],
         labels=VERBS,
         tiles=[
             modules.Tile(
@@ -120,12 +127,37 @@ def register() -> None:
                 active=("orders:product-*", "orders:category-*", "orders:line-*"),
                 testid="nav-catalogue",
             ),
+            modules.NavEntry(
+                key="stock",
+                label=_("Stock monitoring"),
+                icon="boxes",
+                url_name="orders:stock",
+                permission="inventory.view",
+                order=76,
+                section=_("Orders and inventory"),
+                active=("orders:stock*", "orders:demand*"),
+                inactive=("orders:stock-report*",),
+                testid="nav-stock",
+            ),
+            modules.NavEntry(
+                key="inventory_reports",
+                label=_("Stock and sell-out reports"),
+                icon="clipboard-data",
+                url_name="orders:report-list",
+                permission="inventory.view",
+                order=77,
+                section=_("Orders and inventory"),
+                active=("orders:report-*", "orders:sell-out-*", "orders:stock-report*"),
+                testid="nav-inventory-reports",
+            ),
         ],
+        beat={"orders-daily": {"task": "orders.daily", "schedule": crontab(hour=1, minute=45)}},
         partner_business=services.partner_business,
         demo=_load_demo,
         demo_order=40,
         demo_counts={
             "products": lambda: Product.all_tenants.count(),
             "orders": lambda: Order.all_tenants.count(),
+            "inventory reports": lambda: InventoryReport.all_tenants.count(),
         },
     )

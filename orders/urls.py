@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import catalogue, imports, orders
+from orders.views import catalogue, imports, inventory, orders
 
 app_name = "orders"
 
@@ -29,6 +29,23 @@ urlpatterns = [
     path("shipments/<int:pk>/receive/", orders.shipment_receive, name="shipment-receive"),
     path("<int:pk>/confirmation.pdf", orders.order_confirmation_pdf, name="order-confirmation-pdf"),
     path("shipments/<int:pk>/delivery-note.pdf", orders.delivery_note_pdf, name="delivery-note-pdf"),
+    path("stock/", inventory.stock, name="stock"),
+    path("stock/export/", inventory.stock_export, name="stock-export"),
+    path("stock/replenish/", inventory.stock_replenish, name="stock-replenish"),
+    path("stock/demand/", inventory.demand, name="demand"),
+    path("stock/demand/export/", inventory.demand_export, name="demand-export"),
+    path("stock/<int:pk>/", inventory.stock_card, name="stock-card"),
+    path("reports/", inventory.report_list, name="report-list"),
+    path("reports/export/", inventory.report_export, name="report-export"),
+    path("reports/stock/new/", inventory.stock_report_create, name="stock-report"),
+    path("reports/stock/import/", inventory.stock_report_import, name="stock-report-import"),
+    path("reports/stock/import/template/", inventory.stock_report_template, name="stock-report-template"),
+    path("reports/sell-out/new/", inventory.sell_out_report_create, name="sell-out-report"),
+    path("reports/sell-out/import/", inventory.sell_out_import, name="sell-out-import"),
+    path("reports/sell-out/import/template/", inventory.sell_out_template, name="sell-out-template"),
+    path("reports/import/<int:pk>/", inventory.report_import_preview, name="report-import-preview"),
+    path("reports/<int:pk>/", inventory.report_detail, name="report-detail"),
+    path("reports/<int:pk>/export/", inventory.report_lines_export, name="report-lines-export"),
     path("categories/", catalogue.category_list, name="category-list"),
     path("categories/<int:pk>/", catalogue.category_edit, name="category-edit"),
     path("lines/", catalogue.line_list, name="line-list"),

@@ -131,7 +131,7 @@ class Context:
             if region.parent_id:
                 region.parent = self.regions_by_id.get(region.parent_id)
         self.parents = {region.pk: region.parent_id for region in regions}
-        self.region_index = {(region.parent_id, norm(region.name)): region for region in regions}
+        self.region_index = index_regions(regions)
         owners = list(owner_choices())
         self.owners = {norm(user.email): user for user in owners}
         names: dict = {}
@@ -210,7 +210,7 @@ def _check_row(row: Row, context: Context, seen: dict) -> None:
         if tier is None:
             row.error("tier", _("Unknown tier “%(value)s”.") % {"value": cells["tier"]})
         values["tier"] = tier
-    region = _region(row, context)
+    region = resolve_region(row, context.region_index)
     if region is not None:
         values["region"] = region
     if cells.get("exclusive_territory"):
@@ -251,7 +251,14 @@ def _check_row(row: Row, context: Context, seen: dict) -> None:
     _plan(row, existing, context)
 
 
-def _region(row: Row, context: Context):
+def index_regions(regions) -> dict:
+    """(parent id, normalised name) → region: what ``resolve_region`` looks names up in."""
+    return {(region.parent_id, norm(region.name)): region for region in regions}
+
+
+def resolve_region(row: Row, region_index: dict):
+    """The region a row's province, city and district cells name (``None`` when all are
+    empty; an error on the row's cell when a name is unknown)."""
     names = [row.cells.get(key, "") for key in ("province", "city", "district")]
     if not any(names):
         return None
@@ -262,7 +269,7 @@ def _region(row: Row, context: Context):
                 row.error(key, _("Fill in the province and city above a district."))
                 return None
             break
-        found = context.region_index.get((region.pk if region else None, norm(name)))
+        found = region_index.get((region.pk if region else None, norm(name)))
         if found is None and level == 1:
             try:
                 validators.validate_province(name)
@@ -270,7 +277,7 @@ def _region(row: Row, context: Context):
                 row.error(key, error.messages[0])
                 return None
             # "浙江" is the tree's "浙江省"
-            found = context.region_index.get((None, norm(validators.province_named(name))))
+            found = region_index.get((None, norm(validators.province_named(name))))
         if found is None or found.level != level:
             where = region.path if region else ""
             row.error(

@@ -53,8 +53,11 @@ def upload_page(request, pages: ImportPages):
             form.add_error("file", problem.message)
         else:
             return redirect(pages.preview_url_name, tenant_slug=request.tenant.slug, pk=upload.pk)
-    model = pages.importer.model
-    recent = model.objects.select_related("file", "created_by", "completed_by").defer("parsed")[:10]
+    recent = (
+        pages.importer.uploads(request.user)
+        .select_related("file", "created_by", "completed_by")
+        .defer("parsed")[:10]
+    )
     columns = pages.importer.sheet.columns
     return render(
         request,

@@ -14,6 +14,17 @@ from orders.models.catalogue import (
     ProductStatus,
     Unit,
 )
+from orders.models.inventory import (
+    InventoryImport,
+    InventoryReport,
+    ReportDue,
+    ReportKind,
+    ReportSource,
+    SellOutLine,
+    StockCount,
+    StockPosition,
+    StockStatus,
+)
 from orders.models.orders import (
     COMMITTED,
     OPEN,
@@ -24,6 +35,7 @@ from orders.models.orders import (
     OrderSettings,
     OrderStatus,
     ReceivableEntry,
+    ReportCycle,
 )
 from orders.models.shipments import (
     MovementKind,
@@ -38,6 +50,8 @@ __all__ = [
     "COMMITTED",
     "OPEN",
     "EntryKind",
+    "InventoryImport",
+    "InventoryReport",
     "MovementKind",
     "Order",
     "OrderCounter",
@@ -50,9 +64,17 @@ __all__ = [
     "ProductLine",
     "ProductStatus",
     "ReceivableEntry",
+    "ReportCycle",
+    "ReportDue",
+    "ReportKind",
+    "ReportSource",
+    "SellOutLine",
     "Shipment",
     "ShipmentLine",
     "ShipmentStatus",
+    "StockCount",
     "StockMovement",
+    "StockPosition",
+    "StockStatus",
     "Unit",
 ]

@@ -80,6 +80,18 @@ class ProductLine(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=60)
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Stock monitoring (orders.inventory): a partner's stock of a product of this line, in days
+    # of its average sell-out, is low below the first, healthy up to the last, overstocked above;
+    # replenishment brings it back to the target.
+    low_cover_days = models.PositiveSmallIntegerField(
+        _("low stock below (days of cover)"), default=14, validators=[MinValueValidator(1)]
+    )
+    target_cover_days = models.PositiveSmallIntegerField(
+        _("replenish to (days of cover)"), default=30, validators=[MinValueValidator(1)]
+    )
+    overstock_cover_days = models.PositiveSmallIntegerField(
+        _("overstock above (days of cover)"), default=90, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("product line")
@@ -88,7 +100,21 @@ class ProductLine(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "code"], name="product_line_code_unique_per_tenant"),
             models.UniqueConstraint(fields=["tenant", "name"], name="product_line_name_unique_per_tenant"),
+            models.CheckConstraint(
+                condition=Q(low_cover_days__lte=models.F("target_cover_days"))
+                & Q(target_cover_days__lt=models.F("overstock_cover_days")),
+                name="product_line_cover_thresholds_in_order",
+            ),
         ]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        low, target, over = self.low_cover_days, self.target_cover_days, self.overstock_cover_days
+        if None not in (low, target, over) and not (low <= target < over):
+            raise ValidationError(
+                {"target_cover_days": _("Low ≤ target < overstock: the thresholds must be in this order.")}
+            )
 
     def __str__(self):
         return self.name

@@ -4,16 +4,21 @@ machine, the tenant's order settings, the order numbers and the receivables ledg
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from channelhub import workflow
+from channelhub import roles, workflow
 from channelhub.tenancy import TenantOwnedModel
 
 ZERO = Decimal("0.00")
+
+
+class ReportCycle(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class OrderSettings(TenantOwnedModel):
@@ -33,11 +38,38 @@ class OrderSettings(TenantOwnedModel):
         validators=[MinValueValidator(ZERO)],
         help_text=_("An order on credit hold worth more than this needs an executive after finance."),
     )
+    # Stock and sell-out reports (orders.inventory): partners report once per cycle, by its due day.
+    report_cycle = models.CharField(
+        _("reporting cycle"), max_length=8, choices=ReportCycle.choices, default=ReportCycle.MONTHLY
+    )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("reports due on day"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Monthly: the day of the next month by which the month is reported (1–28). "
+            "Weekly: the weekday of the next week (1 Monday … 7 Sunday)."
+        ),
+    )
+    sell_out_window_days = models.PositiveSmallIntegerField(
+        _("average sell-out over (days)"),
+        default=28,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("Days of cover divide stock by the average daily sell-out of this many days."),
+    )
 
     class Meta:
         verbose_name = _("order settings")
         verbose_name_plural = _("order settings")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="order_settings_one_per_tenant")]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.report_cycle == ReportCycle.WEEKLY and (self.report_due_day or 0) > 7:
+            raise ValidationError(
+                {"report_due_day": _("A weekly report is due on a weekday: 1 (Monday) to 7.")}
+            )
 
 
 class OrderCounter(TenantOwnedModel):
@@ -72,13 +104,7 @@ OPEN = (S.SUBMITTED, S.CREDIT_HOLD, S.CONFIRMED, S.PARTIALLY_SHIPPED, S.SHIPPED)
 
 def _own_partner(order, user) -> bool:
     """A partner user acts on their own partner's orders; a channel manager on any."""
-    from channelhub.models import Membership
-
-    partner_id = (
-        Membership.all_tenants.filter(user=user, tenant_id=order.tenant_id, is_active=True)
-        .values_list("partner_id", flat=True)
-        .first()
-    )
+    partner_id = roles.partner_of(user, order.tenant_id)
     return partner_id is None or partner_id == order.partner_id  # staff (no partner), or their own
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from channelhub import workflow
+from channelhub import roles, workflow
 from channelhub.tenancy import TenantOwnedModel
 
 
@@ -18,14 +18,7 @@ class ShipmentStatus(models.TextChoices):
 
 
 def _own_partner(shipment, user) -> bool:
-    from channelhub.models import Membership
-
-    partner_id = (
-        Membership.all_tenants.filter(user=user, tenant_id=shipment.tenant_id, is_active=True)
-        .values_list("partner_id", flat=True)
-        .first()
-    )
-    return partner_id == shipment.order.partner_id
+    return roles.partner_of(user, shipment.tenant_id) == shipment.order.partner_id
 
 
 class Shipment(ConcurrentTransitionMixin, TenantOwnedModel):
@@ -114,13 +107,12 @@ class ShipmentLine(TenantOwnedModel):
 
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of a shipment")
-    SELL_OUT = "sell_out", _("Sell-out")
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
 class StockMovement(TenantOwnedModel):
-    """A change of a partner's stock of a product (in: positive, out: negative). Book stock
-    between two stock reports = the last report + the movements since."""
+    """A change of a partner's stock of a product other than a sale (in: positive, out:
+    negative). Book stock = the last stock count + the movements since − the sell-out since."""
 
     partner = models.ForeignKey(
         "partners.Partner",

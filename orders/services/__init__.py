@@ -11,6 +11,18 @@ from orders.services.catalogue import (
     save_line,
     update_product,
 )
+from orders.services.inventory import (
+    SaleInput,
+    book_stock,
+    draft_from_suggestions,
+    recompute_positions,
+    refresh_partner,
+    report_sell_out,
+    report_stock,
+    reporting_period,
+    run_report_cycle,
+    send_stock_alerts,
+)
 from orders.services.orders import (
     CREDIT_HOLD,
     CreditCheck,
@@ -24,6 +36,7 @@ from orders.services.orders import (
     describe_credit_hold,
     edit_confirmed_lines,
     exposure,
+    get_settings,
     on_credit_approved,
     on_credit_rejected,
     open_receivables,
@@ -38,6 +51,16 @@ from orders.services.orders import (
 from orders.services.shipments import receive_shipment, ship_order
 
 __all__ = [
+    "SaleInput",
+    "book_stock",
+    "draft_from_suggestions",
+    "recompute_positions",
+    "refresh_partner",
+    "report_sell_out",
+    "report_stock",
+    "reporting_period",
+    "run_report_cycle",
+    "send_stock_alerts",
     "CREDIT_HOLD",
     "CreditCheck",
     "LineInput",
@@ -50,6 +73,7 @@ __all__ = [
     "describe_credit_hold",
     "edit_confirmed_lines",
     "exposure",
+    "get_settings",
     "open_receivables",
     "on_credit_approved",
     "on_credit_rejected",

@@ -10,7 +10,15 @@ from channelhub.tenancy import get_current_tenant
 from orders.models import CATEGORY_DEPTH, Product, ProductCategory, ProductLine
 
 CATEGORY_FIELDS = ("parent", "name", "code", "position", "is_active")
-LINE_FIELDS = ("code", "name", "description", "is_active")
+LINE_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "is_active",
+    "low_cover_days",
+    "target_cover_days",
+    "overstock_cover_days",
+)
 PRODUCT_FIELDS = (
     "sku",
     "name",

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_noop
 
 from channelhub import approvals, audit, formats, periods, roles, workflow
 from channelhub.approvals import Approver
-from channelhub.models import Membership, User
 from channelhub.notifications import Kind, Text, notify
 from channelhub.roles import Role, members_with
 from channelhub.tenancy import get_current_tenant
@@ -225,9 +224,7 @@ def _replace_lines(order: Order, lines: list[OrderLine]) -> None:
 def _may_draft_for(by, partner) -> None:
     """A partner user orders for their own partner; a channel manager for any."""
     roles.require(by, "orders.draft")
-    partner_id = (
-        Membership.objects.filter(user=by, is_active=True).values_list("partner_id", flat=True).first()
-    )
+    partner_id = roles.partner_of(by, partner.tenant_id)
     if partner_id is not None and partner_id != partner.pk:
         raise PermissionDenied(_("You can order for your own partner only."))
 
@@ -577,13 +574,8 @@ def book_invoice(
 # --- who is told ----------------------------------------------------------------------------------
 
 
-def _partner_people(order: Order):
-    ids = Membership.objects.filter(partner=order.partner, is_active=True).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
 def _tell_the_partner(order: Order, title: Text, *, by) -> None:
-    people = _partner_people(order)
+    people = roles.partner_users(order.partner_id)
     if order.partner.owner_id:
         people.append(order.partner.owner)
     notify(people, kind=Kind.GENERAL, title=title, url=order_url(order), actor=by)

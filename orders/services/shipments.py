@@ -30,6 +30,7 @@ from orders.models import (
     ShipmentStatus,
     StockMovement,
 )
+from orders.services import inventory
 from orders.services.orders import ZERO, _tell_the_partner, book_invoice
 
 
@@ -109,6 +110,7 @@ def ship_order(order: Order, *, quantities: dict, carrier: str, tracking_number:
             ),
             by=by,
         )
+        inventory.refresh_partner(locked.partner)  # now in transit
     return shipment
 
 
@@ -173,4 +175,5 @@ def receive_shipment(shipment: Shipment, *, received: dict, damaged: dict | None
         pending = order_locked.shipments.filter(status=ShipmentStatus.IN_TRANSIT).exists()
         if order_locked.status == OrderStatus.SHIPPED and not pending:
             workflow.transition(order_locked, "complete", by=by, verb="order.received", fields={})
+        inventory.refresh_partner(order.partner)  # in stock now, no longer in transit
     return locked

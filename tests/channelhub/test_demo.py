@@ -54,6 +54,8 @@ def test_it_creates_nothing_the_second_time(capsys):
         "partners": 2 * PARTNERS_PER_TENANT + 2 + 4,
         "products": sum(len(products) for _lines, _categories, products in CATALOGUES.values()),
         "orders": sum(len(orders) for orders in DEMO_ORDERS.values()),
+        # per tenant: twelve monthly stock counts and thirteen sell-out reports (a year back)
+        "inventory reports": 2 * (12 + 13),
     }
     after_first = counts()
     assert after_first["memberships"] == 2 * len(Role) + 2 + 2 * 2
@@ -61,7 +63,14 @@ def test_it_creates_nothing_the_second_time(capsys):
     call_command("load_demo")
     assert "new: 0 tenants, 0 users, 0 partners, 0 products, 0 orders" in capsys.readouterr().out
     assert counts() == after_first
-    assert load_demo() == {"tenants": 0, "users": 0, "partners": 0, "products": 0, "orders": 0}
+    assert load_demo() == {
+        "tenants": 0,
+        "users": 0,
+        "partners": 0,
+        "products": 0,
+        "orders": 0,
+        "inventory reports": 0,
+    }
     assert counts() == after_first
 
 

@@ -26,7 +26,7 @@ from channelhub.tenancy import tenant_context
 from filings import customers
 from filings.models import CustomerRegistration, Filing, FilingKind, FilingState
 from onboarding.models import Application, TrainingTask
-from orders.models import Order, Product, Shipment
+from orders.models import InventoryImport, InventoryReport, Order, Product, Shipment, StockPosition
 from partners.models import Partner, PartnerContact, PartnerDocument
 from tests.channelhub.pages import parse
 from tests.channelhub.urlwalk import fill, tenant_endpoints
@@ -42,7 +42,14 @@ from tests.factories import (
     UserFactory,
 )
 from tests.filings.factories import FilingFactory
-from tests.orders.factories import OrderFactory, ProductFactory, _shipment_for
+from tests.orders.factories import (
+    OrderFactory,
+    ProductFactory,
+    _inventory_import_for,
+    _position_for,
+    _report_for,
+    _shipment_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +166,9 @@ def own_objects(tenant, partner, user) -> dict:
             Product: [ProductFactory(tenant=tenant, name="甲乙共用的产品")],
             Order: [OrderFactory(tenant=tenant, partner=partner)],
             Shipment: [_shipment_for(tenant, Membership.objects.get(user=user))],
+            InventoryReport: [_report_for(tenant, Membership.objects.get(user=user))],
+            StockPosition: [_position_for(tenant, Membership.objects.get(user=user))],
+            InventoryImport: [_inventory_import_for(tenant, Membership.objects.get(user=user))],
         }
 
 

@@ -163,3 +163,74 @@ def _register_shipment():
 
 
 _register_shipment()
+
+
+def _viewer_partner(tenant, viewer):
+    if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk:
+        return viewer.partner
+    return PartnerFactory(tenant=tenant)
+
+
+def _report_for(tenant, viewer=None):
+    """A stock report of one count, of the viewer's partner where it has one."""
+    from datetime import date
+
+    from orders.models import InventoryReport, ReportKind, ReportSource, StockCount
+
+    partner = _viewer_partner(tenant, viewer)
+    day = date(2026, 11, 30)
+    with tenant_context(tenant):
+        report = InventoryReport.objects.create(
+            partner=partner, kind=ReportKind.STOCK, source=ReportSource.FORM, first_day=day, last_day=day,
+            line_count=1, total_quantity=5, created_by=viewer.user if viewer is not None else UserFactory(),
+        )  # fmt: skip
+        StockCount.objects.create(
+            report=report, partner=partner, product=ProductFactory(tenant=tenant), counted_on=day, quantity=5,
+            book_quantity=7,
+        )  # fmt: skip
+    return report
+
+
+def _position_for(tenant, viewer=None):
+    from django.utils import timezone
+
+    from orders.models import StockPosition, StockStatus
+
+    with tenant_context(tenant):
+        return StockPosition.objects.create(
+            partner=_viewer_partner(tenant, viewer), product=ProductFactory(tenant=tenant), on_hand=3,
+            in_transit=0, sold_in_window=28, avg_daily=1.0, days_of_cover=3.0, status=StockStatus.LOW,
+            suggested_quantity=27, computed_on=timezone.localdate(), computed_at=timezone.now(),
+            status_since=timezone.localdate(),
+        )  # fmt: skip
+
+
+def _inventory_import_for(tenant, viewer=None):
+    """A sell-out upload (the empty template) of the viewer's partner, waiting for confirmation."""
+    from orders.models import InventoryImport, ReportKind
+    from orders.report_import import template_workbook
+
+    partner = _viewer_partner(tenant, viewer)
+    with tenant_context(tenant):
+        data = template_workbook(ReportKind.SELL_OUT)
+        upload = InventoryImport.objects.create(
+            kind=ReportKind.SELL_OUT, partner=partner, created_by=viewer.user if viewer is not None else UserFactory(),
+            parsed={"columns": [], "rows": []},
+        )  # fmt: skip
+        upload.file = StoredFileFactory(
+            tenant=tenant, subject=upload, file=ContentFile(data, name="upload"), original_name="销售上报.xlsx",
+            mime_type=XLSX_TYPE, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        )  # fmt: skip
+        upload.save(update_fields=["file"])
+    return upload
+
+
+def _register_inventory():
+    from orders.models import InventoryImport, InventoryReport, StockPosition
+
+    OBJECT_FACTORIES[InventoryReport] = _report_for
+    OBJECT_FACTORIES[StockPosition] = _position_for
+    OBJECT_FACTORIES[InventoryImport] = _inventory_import_for
+
+
+_register_inventory()
