@@ -206,4 +206,6 @@ def test_the_demo_has_orders_in_every_state_before_shipping(alpha):
     )
     assert {OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.CREDIT_HOLD,
             OrderStatus.CANCELLED} <= statuses  # fmt: skip
-    assert {OrderStatus.REJECTED, OrderStatus.CONFIRMED} <= set(Order.all_tenants.values_list("status", flat=True))
+    assert {OrderStatus.REJECTED, OrderStatus.CONFIRMED} <= set(
+        Order.all_tenants.values_list("status", flat=True)
+    )
