@@ -166,6 +166,22 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+def apply_changes(obj, fields, data: dict, *, by, verb: str, exclude=("tenant",)) -> dict:
+    """Set ``fields`` of ``obj`` (locked by the caller) from ``data`` where it has them, check
+    the model's rules, and save and record on its timeline only what changed; the changes
+    (``{field: [old, new]}``) are returned — a settings page's one way to save."""
+    before = {name: getattr(obj, name) for name in fields}
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    changes = diff(before, {name: getattr(obj, name) for name in fields})
+    if changes:
+        obj.save(update_fields=list(fields))
+        record(obj, verb, actor=by, changes=changes)
+    return changes
+
+
 def _plain(value):
     return "" if value is None else str(value)
 

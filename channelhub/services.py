@@ -266,15 +266,7 @@ def update_tenant_settings(tenant: Tenant, *, data: dict, by: User) -> Tenant:
     require(by, "tenant.configure", tenant.pk)
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        before = {name: getattr(locked, name) for name in TENANT_SETTINGS}
-        for name in TENANT_SETTINGS:
-            if name in data:
-                setattr(locked, name, data[name])
-        locked.full_clean()
-        changes = audit.diff(before, {name: getattr(locked, name) for name in TENANT_SETTINGS})
-        if changes:
-            locked.save(update_fields=list(TENANT_SETTINGS))
-            audit.record(locked, "tenant.settings_changed", actor=by, changes=changes)
+        audit.apply_changes(locked, TENANT_SETTINGS, data, by=by, verb="tenant.settings_changed", exclude=())
     for name in TENANT_SETTINGS:
         setattr(tenant, name, getattr(locked, name))
     return tenant

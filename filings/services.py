@@ -97,14 +97,7 @@ def update_settings(*, data: dict, by) -> FilingSettings:
     roles.require(by, "tenant.configure")
     with transaction.atomic():
         cfg = FilingSettings.objects.select_for_update().get(pk=get_settings().pk)
-        before = {name: getattr(cfg, name) for name in SETTINGS_FIELDS}
-        for name in SETTINGS_FIELDS:
-            if name in data:
-                setattr(cfg, name, data[name])
-        cfg.full_clean()
-        cfg.save()
-        after = {name: getattr(cfg, name) for name in SETTINGS_FIELDS}
-        audit.record(cfg, "filings.settings_changed", actor=by, changes=audit.diff(before, after))
+        audit.apply_changes(cfg, SETTINGS_FIELDS, data, by=by, verb="filings.settings_changed")
     return cfg
 
 

@@ -639,9 +639,10 @@ STOCK_PROFILES = [(1.2, 0), (2.0, 6), (0.8, 9), (1.5, 35), (0.6, 48), (0.4, 150)
 
 
 def load_inventory_demo(context) -> None:
-    """Twelve monthly stock counts and a year of weekly sell-out of the demo partner's stocked
-    SKUs, reported through the services, so that monitoring shows every status; one confirmed
-    order partly shipped and in transit."""
+    """A year of the demo partner's stocked SKUs through the services: weekly sell-out, a
+    replenishment order each month (confirmed, shipped, received, paid) and a stock count at
+    each month's end, the last one profiled so that monitoring shows every status; at 星驰 one
+    confirmed order partly shipped and in transit."""
     import random
     from datetime import timedelta
 
@@ -689,14 +690,28 @@ def load_inventory_demo(context) -> None:
             batch = [sale for sale in sales if first < sale.sold_on <= last]
             if batch:
                 services.report_sell_out(partner=partner, sales=batch, by=buyer, note="月度销售上报")
+        opening = today - timedelta(days=365)  # before the first sale: a month's stock to start from
+        services.report_stock(
+            partner=partner, counted_on=opening, by=buyer, note="期初库存",
+            quantities={product: round(rate * 30) for product, (rate, _c) in zip(products, STOCK_PROFILES, strict=False)},
+        )  # fmt: skip
         for index, counted_on in enumerate(month_ends):
+            # the month's replenishment, received before its count
+            _replenish(
+                context, partner, products, (month_ends[index - 1] if index else opening) + timedelta(days=1)
+            )
+            book = services.book_stock(partner, counted_on, before_counts_of_the_day=True)
             quantities = {}
             for product, (rate, cover) in zip(products, STOCK_PROFILES, strict=False):
-                sold_after = sum(s.quantity for s in sales if s.product == product and s.sold_on > counted_on)
                 if index == len(month_ends) - 1:
+                    sold_after = sum(
+                        s.quantity for s in sales if s.product == product and s.sold_on > counted_on
+                    )
                     quantities[product] = round(rate * cover) + sold_after  # today's cover as profiled
-                else:
-                    quantities[product] = round(rate * rng.uniform(20, 60)) + sold_after // 4
+                else:  # the book figure, now and then a unit or two off
+                    quantities[product] = max(
+                        0, book.get(product.pk, 0) + rng.choice((0, 0, 0, 0, 1, -1, -2))
+                    )
             services.report_stock(partner=partner, counted_on=counted_on, quantities=quantities, by=buyer)
         confirmed = Order.objects.filter(partner=partner, status=OrderStatus.CONFIRMED).order_by("pk").first()
         if confirmed is not None and context.tenant.slug == "xingchi":  # 中豫 keeps one confirmed
@@ -707,3 +722,44 @@ def load_inventory_demo(context) -> None:
                     tracking_number="SF1403829917", by=desk,
                 )  # fmt: skip
         services.recompute_positions(today)
+
+
+def _replenish(context, partner, products, day) -> None:
+    """A month's worth of each SKU ordered on ``day``, confirmed, shipped the same day,
+    received two days later and paid within the month (left on credit hold if it is over)."""
+    from datetime import timedelta
+
+    from channelhub import periods
+    from orders.models import OrderStatus
+
+    buyer, desk, finance = (
+        context.people["partner-admin"],
+        context.people["manager"],
+        context.people["finance"],
+    )
+    lines = []
+    for product, (rate, _cover) in zip(products, STOCK_PROFILES, strict=False):
+        pack = product.pack_multiple
+        quantity = -(-round(rate * 30) // pack) * pack
+        if quantity:
+            lines.append(services.LineInput(product, quantity))
+    order = services.create_order(
+        partner=partner, lines=lines, delivery_address=partner.address or "—", po_number=f"REPL-{day:%Y%m}",
+        remarks="月度补货", by=buyer,
+    )  # fmt: skip
+    order = services.submit_order(order, by=buyer)
+    if order.status != OrderStatus.SUBMITTED:
+        return
+    order = services.confirm_order(order, by=desk)
+    shipment = services.ship_order(
+        order, quantities={line.pk: line.quantity for line in order.lines.all()}, carrier="德邦物流",
+        tracking_number=f"DB{day:%Y%m%d}{order.pk:04d}", shipped_on=day, by=desk,
+    )  # fmt: skip
+    services.receive_shipment(
+        shipment, received={line.pk: line.quantity for line in shipment.lines.all()},
+        received_on=day + timedelta(days=2), by=buyer,
+    )  # fmt: skip
+    services.record_payment(
+        partner=partner, amount=order.total, booked_on=min(day + timedelta(days=25), periods.today()),
+        reference=f"HK-{order.number}", by=finance,
+    )  # fmt: skip

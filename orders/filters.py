@@ -172,7 +172,7 @@ REPORT_SORTS = Sorts(
         "kind": (_("Kind"), ("kind", "-created_at", "pk")),
         "partner": (_("Partner"), ("partner__name", "-created_at", "pk")),
         "period": (_("Dates"), ("last_day", "first_day", "pk")),
-        "lines": (_("Lines"), ("line_count", "pk")),
+        "lines": (_("Line count"), ("line_count", "pk")),
         "quantity": (_("Quantity"), ("total_quantity", "pk")),
         "created": (_("Submitted"), ("created_at", "pk")),
     },

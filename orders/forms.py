@@ -349,3 +349,60 @@ SellOutLineFormSet = forms.formset_factory(SellOutLineForm, extra=0)
 def sell_out_formset(data=None, *, regions, default_region=None):
     initial = [{"sold_on": validators.today(), "region": default_region}] * SELL_OUT_FORM_LINES
     return SellOutLineFormSet(data, prefix="sales", initial=initial, form_kwargs={"regions": regions})
+
+
+class OrderSettingsForm(_ValidateOnly, forms.ModelForm):
+    class Meta:
+        from orders.models import OrderSettings
+
+        model = OrderSettings
+        fields = [
+            "number_prefix",
+            "executive_hold_threshold",
+            "report_cycle",
+            "report_due_day",
+            "sell_out_window_days",
+        ]
+
+
+class PaymentForm(forms.Form):
+    """Money received from a partner, booked against its receivables."""
+
+    amount = forms.CharField(label=_("Amount (CNY)"))
+    booked_on = forms.DateField(label=_("Received on"), widget=date_input())
+    reference = forms.CharField(label=_("Bank reference"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"] = validators.amount_field(self.fields["amount"])
+        self.fields["booked_on"] = validators.date_field(
+            self.fields["booked_on"], validators.NotInFuture(_("A payment cannot be booked in the future."))
+        )
+        self.fields["booked_on"].initial = validators.today()
+
+
+class QuantitiesForm(forms.Form):
+    """The company changes a confirmed order's quantities before anything ships, with a reason;
+    a raise goes through the credit check again."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"q_{line.pk}"] = forms.CharField(
+                label=f"{line.product.sku} · {line.product.name}",
+                initial=line.quantity,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                help_text=_("In multiples of %(pack)s") % {"pack": line.product.pack_multiple}
+                if line.product.pack_multiple > 1
+                else "",
+            )
+
+    def line_fields(self):
+        return [self[f"q_{line.pk}"] for line in self.lines]
+
+    def quantities(self) -> dict:
+        return {line.product_id: self.cleaned_data.get(f"q_{line.pk}") for line in self.lines}

@@ -31,6 +31,7 @@ VERBS = {
     "shipment.received": _("Receipt confirmed"),
     "inventory.stock_reported": _("Reported stock"),
     "inventory.sell_out_reported": _("Reported sell-out"),
+    "order_settings.changed": _("Changed the order and reporting settings"),
     "total": _("Total"),
 }
 
@@ -126,6 +127,17 @@ def register() -> None:
                 section=_("Orders and inventory"),
                 active=("orders:product-*", "orders:category-*", "orders:line-*"),
                 testid="nav-catalogue",
+            ),
+            modules.NavEntry(
+                key="receivables",
+                label=_("Receivables"),
+                icon="cash-coin",
+                url_name="orders:receivable-list",
+                permission="orders.manage",
+                order=78,
+                section=_("Orders and inventory"),
+                active=("orders:receivable-*", "orders:partner-ledger"),
+                testid="nav-receivables",
             ),
             modules.NavEntry(
                 key="stock",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import catalogue, imports, inventory, orders
+from orders.views import catalogue, imports, inventory, orders, receivables
 
 app_name = "orders"
 
@@ -26,9 +26,14 @@ urlpatterns = [
     path("<int:pk>/cancel/", orders.order_cancel, name="order-cancel"),
     path("<int:pk>/copy/", orders.order_copy, name="order-copy"),
     path("<int:pk>/ship/", orders.order_ship, name="order-ship"),
+    path("<int:pk>/quantities/", orders.order_quantities, name="order-quantities"),
     path("shipments/<int:pk>/receive/", orders.shipment_receive, name="shipment-receive"),
     path("<int:pk>/confirmation.pdf", orders.order_confirmation_pdf, name="order-confirmation-pdf"),
     path("shipments/<int:pk>/delivery-note.pdf", orders.delivery_note_pdf, name="delivery-note-pdf"),
+    path("settings/", inventory.order_settings, name="settings"),
+    path("receivables/", receivables.receivable_list, name="receivable-list"),
+    path("receivables/export/", receivables.receivable_export, name="receivable-export"),
+    path("receivables/<int:pk>/", receivables.partner_ledger, name="partner-ledger"),
     path("stock/", inventory.stock, name="stock"),
     path("stock/export/", inventory.stock_export, name="stock-export"),
     path("stock/replenish/", inventory.stock_replenish, name="stock-replenish"),

@@ -253,18 +253,23 @@ class PartnerImportFactory(TenantOwnedFactory):
             return
         from partners.importer import template_workbook
 
-        with tenant_context(obj.tenant):
-            data = extracted if extracted is not None else template_workbook()
-            obj.file = StoredFileFactory(
-                tenant=obj.tenant,
-                subject=obj,
-                file=ContentFile(data, name="upload"),
-                original_name="渠道商导入.xlsx",
-                mime_type=XLSX_TYPE,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-            obj.save(update_fields=["file"])
+        data = extracted if extracted is not None else template_workbook()
+        attach_workbook(obj, data, "渠道商导入.xlsx")
+
+
+def attach_workbook(upload, data: bytes, name: str) -> None:
+    """Keep ``data`` in private storage as the upload's file (an import is its subject)."""
+    with tenant_context(upload.tenant):
+        upload.file = StoredFileFactory(
+            tenant=upload.tenant,
+            subject=upload,
+            file=ContentFile(data, name="upload"),
+            original_name=name,
+            mime_type=XLSX_TYPE,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        upload.save(update_fields=["file"])
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

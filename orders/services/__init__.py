@@ -47,6 +47,7 @@ from orders.services.orders import (
     reject_order,
     submit_order,
     update_draft,
+    update_settings,
 )
 from orders.services.shipments import receive_shipment, ship_order
 
@@ -86,6 +87,7 @@ __all__ = [
     "ship_order",
     "submit_order",
     "update_draft",
+    "update_settings",
     "PRODUCT_FIELDS",
     "create_product",
     "discontinue_product",

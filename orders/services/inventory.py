@@ -74,27 +74,37 @@ def _check_date(day: date, field: str) -> None:
 
 # The figures of every partner × SKU with a count, a movement, a sale or a shipment in transit,
 # as of the end of %(day)s (counts from %(count_day)s back; the window of sell-out is
-# (%(window_start)s, %(day)s]). {partner} narrows every part to one partner.
+# (%(window_start)s, %(day)s]). A count is of the end of its day as the partner knew it then: a
+# receipt or sale of that same day counts after it when it was recorded after the count was
+# reported. {partner} narrows every part to one partner.
 _FIGURES = """
 WITH last_day AS (
     SELECT partner_id, product_id, MAX(counted_on) AS counted_on
     FROM {count} WHERE tenant_id = %(tenant)s AND counted_on <= %(count_day)s {partner}
     GROUP BY partner_id, product_id
 ), last_count AS (
-    SELECT c.partner_id, c.product_id, c.counted_on, c.quantity
-    FROM {count} c JOIN last_day d
-      ON c.partner_id = d.partner_id AND c.product_id = d.product_id AND c.counted_on = d.counted_on
+    SELECT c.partner_id, c.product_id, c.counted_on, c.quantity, r.created_at AS reported_at
+    FROM {count} c
+      JOIN last_day d
+        ON c.partner_id = d.partner_id AND c.product_id = d.product_id AND c.counted_on = d.counted_on
+      JOIN {report} r ON r.id = c.report_id
     WHERE c.tenant_id = %(tenant)s
 ), moved AS (
     SELECT m.partner_id, m.product_id, SUM(m.quantity) AS quantity
     FROM {movement} m LEFT JOIN last_count c ON c.partner_id = m.partner_id AND c.product_id = m.product_id
-    WHERE m.tenant_id = %(tenant)s AND m.moved_on <= %(day)s AND (c.counted_on IS NULL OR m.moved_on > c.counted_on)
+    WHERE m.tenant_id = %(tenant)s AND m.moved_on <= %(day)s
+      AND (c.counted_on IS NULL OR m.moved_on > c.counted_on
+           OR (m.moved_on = c.counted_on AND m.created_at > c.reported_at))
       {partner_m}
     GROUP BY m.partner_id, m.product_id
 ), sold_since AS (
     SELECT s.partner_id, s.product_id, SUM(s.quantity) AS quantity
-    FROM {sale} s LEFT JOIN last_count c ON c.partner_id = s.partner_id AND c.product_id = s.product_id
-    WHERE s.tenant_id = %(tenant)s AND s.sold_on <= %(day)s AND (c.counted_on IS NULL OR s.sold_on > c.counted_on)
+    FROM {sale} s
+      JOIN {report} sr ON sr.id = s.report_id
+      LEFT JOIN last_count c ON c.partner_id = s.partner_id AND c.product_id = s.product_id
+    WHERE s.tenant_id = %(tenant)s AND s.sold_on <= %(day)s
+      AND (c.counted_on IS NULL OR s.sold_on > c.counted_on
+           OR (s.sold_on = c.counted_on AND sr.created_at > c.reported_at))
       {partner_s}
     GROUP BY s.partner_id, s.product_id
 ), sold_window AS (
@@ -144,6 +154,7 @@ def _figures_sql(partner_id: int | None) -> str:
 
     return _FIGURES.format(
         count=StockCount._meta.db_table,
+        report=InventoryReport._meta.db_table,
         movement=StockMovement._meta.db_table,
         sale=SellOutLine._meta.db_table,
         shipment_line=ShipmentLine._meta.db_table,

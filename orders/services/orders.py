@@ -122,6 +122,24 @@ def get_settings() -> OrderSettings:
         return OrderSettings.objects.get_or_create()[0]
 
 
+ORDER_SETTINGS = (
+    "number_prefix",
+    "executive_hold_threshold",
+    "report_cycle",
+    "report_due_day",
+    "sell_out_window_days",
+)
+
+
+def update_settings(*, data: dict, by) -> OrderSettings:
+    """Change the tenant's order and reporting settings; the change goes on their timeline."""
+    roles.require(by, "tenant.configure")
+    with transaction.atomic():
+        locked = OrderSettings.objects.select_for_update().get(pk=get_settings().pk)
+        audit.apply_changes(locked, ORDER_SETTINGS, data, by=by, verb="order_settings.changed")
+    return locked
+
+
 def next_number() -> str:
     """PREFIX-YEAR-NNNNNN from the tenant's counter for the year, locked until the caller's
     transaction commits (two orders at the same moment queue here)."""

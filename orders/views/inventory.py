@@ -19,7 +19,7 @@ from channelhub.forms import SpreadsheetUploadForm, add_service_errors
 from channelhub.views.imports import ImportPages, preview_page, template_download, upload_page
 from orders import report_import, services
 from orders.filters import POSITION_SORTS, REPORT_SORTS, PositionFilter, ReportFilter
-from orders.forms import SellOutHeaderForm, StockReportForm, sell_out_formset
+from orders.forms import OrderSettingsForm, SellOutHeaderForm, StockReportForm, sell_out_formset
 from orders.models import (
     OPEN,
     InventoryImport,
@@ -339,7 +339,7 @@ def report_export(request):
         _("Partner"),
         _("From"),
         _("To"),
-        _("Lines"),
+        _("Line count"),
         _("Quantity"),
         _("Value (CNY)"),
         _("Reported by"),
@@ -532,3 +532,24 @@ def report_import_preview(request, pk):
         restrict_to_partner(request, InventoryImport.objects.select_related("file", "created_by")), pk=pk
     )
     return preview_page(request, _pages(upload.kind), upload)
+
+
+@never_cache
+@tenant_view("tenant.configure")
+def order_settings(request):
+    current = services.get_settings()
+    form = OrderSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Order and reporting settings saved."))
+            return redirect("orders:settings", tenant_slug=request.tenant.slug)
+    return render(
+        request,
+        "orders/inventory/settings.html",
+        {"form": form, "entries": audit.timeline_for(current)},
+        status=400 if form.errors else 200,
+    )

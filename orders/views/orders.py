@@ -15,8 +15,8 @@ from channelhub.forms import add_service_errors
 from orders import services
 from orders.access import get_order_for_user, get_shipment_for_user, visible_orders
 from orders.filters import ORDER_SORTS, OrderFilter
-from orders.forms import OrderForm, ReasonForm, ReceiveForm, ShipForm, line_formset
-from orders.models import Order, Shipment, ShipmentStatus
+from orders.forms import OrderForm, QuantitiesForm, ReasonForm, ReceiveForm, ShipForm, line_formset
+from orders.models import Order, OrderStatus, Shipment, ShipmentStatus
 
 PAGE_SIZE = 25
 
@@ -110,6 +110,11 @@ def order_detail(request, pk, *, forms=None, status=200):
                 shipment_lines=list(shipment.lines.all()), prefix=f"s{shipment.pk}"
             )
     may_ship = bool({"ship_part", "ship_rest"} & available)
+    may_change = (
+        order.status == OrderStatus.CONFIRMED
+        and not shipments
+        and roles.can(membership.role, "orders.manage")
+    )
     return render(
         request,
         "orders/orders/detail.html",
@@ -118,6 +123,9 @@ def order_detail(request, pk, *, forms=None, status=200):
             "lines": lines,
             "shipments": shipments,
             "ship_form": (forms.get("ship") or ShipForm(lines=lines, prefix="ship")) if may_ship else None,
+            "quantities_form": (forms.get("quantities") or QuantitiesForm(lines=lines, prefix="qty"))
+            if may_change
+            else None,
             "credit": credit,
             "hold": approvals.pending_request(order, action=services.CREDIT_HOLD) if staff else None,
             "entries": audit.timeline_for(order) if staff else [],
@@ -341,6 +349,29 @@ def order_ship(request, pk):
             )
             return _to_order(request, order)
     return order_detail(request, pk, forms={"ship": form}, status=400)
+
+
+@require_POST
+@tenant_view("orders.manage", model=Order)
+def order_quantities(request, pk):
+    order = get_order_for_user(request, pk)
+    form = QuantitiesForm(request.POST, lines=list(order.lines.select_related("product")), prefix="qty")
+    if form.is_valid():
+        try:
+            changed = services.edit_confirmed_lines(
+                order, quantities=form.quantities(), reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if changed.status == OrderStatus.CREDIT_HOLD:
+                messages.warning(
+                    request, _("Quantities changed: the order is over the credit limit and on credit hold.")
+                )
+            else:
+                messages.success(request, _("Quantities changed."))
+            return _to_order(request, order)
+    return order_detail(request, pk, forms={"quantities": form}, status=400)
 
 
 @require_POST

@@ -54,8 +54,8 @@ def test_it_creates_nothing_the_second_time(capsys):
         "partners": 2 * PARTNERS_PER_TENANT + 2 + 4,
         "products": sum(len(products) for _lines, _categories, products in CATALOGUES.values()),
         "orders": sum(len(orders) for orders in DEMO_ORDERS.values()),
-        # per tenant: twelve monthly stock counts and thirteen sell-out reports (a year back)
-        "inventory reports": 2 * (12 + 13),
+        # per tenant: an opening count, twelve month-end counts and thirteen sell-out reports
+        "inventory reports": 2 * (1 + 12 + 13),
     }
     after_first = counts()
     assert after_first["memberships"] == 2 * len(Role) + 2 + 2 * 2

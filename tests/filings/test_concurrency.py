@@ -3,12 +3,8 @@ clearly (channelhub.workflow / channelhub.approvals). Each race runs twice: with
 (what the loser saw before the winner acted, any database) and with two real threads and
 connections meeting at a barrier (PostgreSQL's row locks)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import translation
 
 from channelhub import approvals, workflow
 from channelhub.models import Activity, ApprovalRequest
@@ -17,6 +13,7 @@ from channelhub.tenancy import tenant_context
 from filings import services
 from filings.models import Filing, FilingState, RecordCounter
 from partners.models import ChannelType
+from tests.concurrency import race
 from tests.factories import MembershipFactory
 from tests.filings.factories import FilingFactory
 
@@ -30,35 +27,6 @@ postgresql_only = pytest.mark.skipif(
 def entries(tenant, obj, verb):
     with tenant_context(tenant):
         return list(Activity.objects.filter(object_id=obj.pk, verb=verb))
-
-
-def race(tenant, act, pairs):
-    """Run ``act(copy, user)`` for each pair in its own thread, all released at once.
-    Returns "won" or the refusal's message, one per thread."""
-    barrier, outcomes = threading.Barrier(len(pairs)), []
-
-    def run(copy, user):
-        from django.db import connection as thread_connection
-
-        with translation.override("en"):  # a thread has its own language: the messages read English
-            try:
-                with tenant_context(tenant):
-                    barrier.wait(timeout=30)
-                    act(copy, user)
-                    outcomes.append("won")
-            except approvals.AlreadyDecided as decided:
-                outcomes.append(decided.message)
-            except ValidationError as error:
-                outcomes.append(error.messages[0])
-            finally:
-                thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 # --- two clerks record the same approved filing -------------------------------------------------

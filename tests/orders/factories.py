@@ -1,20 +1,17 @@
 """Factories of the orders module's rows (registered in tests.factories.OBJECT_FACTORIES)."""
 
-import hashlib
 from decimal import Decimal
 
 import factory
-from django.core.files.base import ContentFile
 
 from channelhub.tenancy import tenant_context
 from orders.models import Order, OrderLine, Product, ProductCategory, ProductImport, ProductLine
 from tests.factories import (
-    XLSX_TYPE,
     PartnerFactory,
-    StoredFileFactory,
     TenantFactory,
     TenantOwnedFactory,
     UserFactory,
+    attach_workbook,
 )
 
 
@@ -71,18 +68,8 @@ class ProductImportFactory(TenantOwnedFactory):
             return
         from orders.importer import template_workbook
 
-        with tenant_context(obj.tenant):
-            data = extracted if extracted is not None else template_workbook()
-            obj.file = StoredFileFactory(
-                tenant=obj.tenant,
-                subject=obj,
-                file=ContentFile(data, name="upload"),
-                original_name="产品导入.xlsx",
-                mime_type=XLSX_TYPE,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-            obj.save(update_fields=["file"])
+        data = extracted if extracted is not None else template_workbook()
+        attach_workbook(obj, data, "产品导入.xlsx")
 
 
 OBJECT_FACTORIES[ProductImport] = lambda tenant, viewer=None: ProductImportFactory(
@@ -119,6 +106,12 @@ class OrderFactory(TenantOwnedFactory):
             obj.save(update_fields=["total"])
 
 
+def _viewer_partner(tenant, viewer):
+    if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk:
+        return viewer.partner
+    return PartnerFactory(tenant=tenant)
+
+
 def _order_for(tenant, viewer=None):
     """A confirmed order the viewer may see (a partner user's own partner's): every page of an
     order, its confirmation PDF too, has something to show."""
@@ -126,15 +119,11 @@ def _order_for(tenant, viewer=None):
 
     from orders.models import OrderStatus
 
-    # the viewer's partner when the object is made in the viewer's own tenant
-    partner = (
-        viewer.partner if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk else None
-    )
     return OrderFactory(
         tenant=tenant,
         status=OrderStatus.CONFIRMED,
         confirmed_at=timezone.now(),
-        **({"partner": partner} if partner is not None else {}),
+        partner=_viewer_partner(tenant, viewer),
     )
 
 
@@ -163,12 +152,6 @@ def _register_shipment():
 
 
 _register_shipment()
-
-
-def _viewer_partner(tenant, viewer):
-    if viewer is not None and viewer.partner_id and viewer.tenant_id == tenant.pk:
-        return viewer.partner
-    return PartnerFactory(tenant=tenant)
 
 
 def _report_for(tenant, viewer=None):
@@ -217,11 +200,7 @@ def _inventory_import_for(tenant, viewer=None):
             kind=ReportKind.SELL_OUT, partner=partner, created_by=viewer.user if viewer is not None else UserFactory(),
             parsed={"columns": [], "rows": []},
         )  # fmt: skip
-        upload.file = StoredFileFactory(
-            tenant=tenant, subject=upload, file=ContentFile(data, name="upload"), original_name="销售上报.xlsx",
-            mime_type=XLSX_TYPE, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        )  # fmt: skip
-        upload.save(update_fields=["file"])
+    attach_workbook(upload, data, "销售上报.xlsx")
     return upload
 
 

@@ -219,10 +219,22 @@ def _count(client, path) -> int:
 
 
 def test_the_inventory_lists_do_not_grow_with_rows(client_as, manager, partner_user, alpha, world, member):
+    from decimal import Decimal
+
     client = client_as(manager)
-    _position_for(alpha)
+    position = _position_for(alpha)
     report = services_report(alpha, partner_user, world)
-    pages = [f"{BASE}stock/", f"{BASE}reports/", f"{BASE}stock/demand/", f"{BASE}reports/{report.pk}/"]
+    with tenant_context(alpha):
+        services.book_invoice(partner=report.partner, amount=Decimal("100.00"), booked_on=world["today"])
+    pages = [
+        f"{BASE}stock/",
+        f"{BASE}reports/",
+        f"{BASE}stock/demand/",
+        f"{BASE}reports/{report.pk}/",
+        f"{BASE}stock/{position.pk}/",
+        f"{BASE}receivables/",
+        f"{BASE}receivables/{report.partner_id}/",
+    ]
     for path in pages:
         client.get(path)
     few = {path: _count(client, path) for path in pages}
@@ -231,6 +243,11 @@ def test_the_inventory_lists_do_not_grow_with_rows(client_as, manager, partner_u
     for _ in range(5):
         services_report(alpha, partner_user, world, partner=None)
     with tenant_context(alpha):
+        for _ in range(8):
+            services.book_invoice(
+                partner=PartnerFactory(tenant=alpha), amount=Decimal("5.00"), booked_on=world["today"]
+            )
+            services.book_invoice(partner=report.partner, amount=Decimal("5.00"), booked_on=world["today"])
         for _ in range(15):
             SellOutLine.objects.create(
                 report=report, partner=report.partner, product=world["cable"], sold_on=world["today"], quantity=1,
@@ -264,3 +281,52 @@ def test_the_monitoring_page_shows_the_figures_of_a_receipt(client_as, partner_u
         assert StockPosition.objects.get().on_hand == 4
     page = client_as(partner_user).get(f"{BASE}stock/")
     assert page.context["statuses"][3][2] == 1  # overstock: 4 on hand, nothing sold
+
+
+def test_the_tenant_admin_sets_the_reporting_cycle_with_its_history(client_as, admin, manager, alpha):
+    from orders.models import OrderSettings
+
+    url = f"{BASE}settings/"
+    assert client_as(manager).get(url).status_code == 403
+    client = client_as(admin)
+    assert client.get(url).status_code == 200
+    data = {"number_prefix": "SO", "executive_hold_threshold": "500000", "report_cycle": "weekly",
+            "report_due_day": "9", "sell_out_window_days": "28"}  # fmt: skip
+    bad = client.post(url, data)
+    assert bad.status_code == 400 and bad.context["form"].errors["report_due_day"]
+    assert 'value="weekly" selected' in bad.content.decode()  # nothing typed lost
+    assert client.post(url, {**data, "report_due_day": "2"}).status_code == 302
+    with tenant_context(alpha):
+        settings = OrderSettings.objects.get()
+        assert (settings.report_cycle, settings.report_due_day) == ("weekly", 2)
+    assert len(client.get(url).context["entries"]) == 1
+
+
+def test_finance_books_a_payment_and_the_balance_falls(client_as, member, manager, alpha, alpha_partner):
+    from decimal import Decimal
+
+    from orders.models import ReceivableEntry
+
+    with tenant_context(alpha):
+        today = periods.today().isoformat()
+        services.book_invoice(partner=alpha_partner, amount=Decimal("12000.00"), booked_on=periods.today())
+    finance = client_as(member(Role.FINANCE))
+    listing = finance.get(f"{BASE}receivables/?open=1")
+    assert [row["partner"] for row in listing.context["page"]] == [alpha_partner.pk]
+    url = f"{BASE}receivables/{alpha_partner.pk}/"
+    assert finance.get(url).context["balance"] == Decimal("12000.00")
+    bad = finance.post(url, {"amount": "-5", "booked_on": today, "reference": "BANK-1"})
+    assert (
+        bad.status_code == 400 and bad.context["form"].errors["amount"] and "BANK-1" in bad.content.decode()
+    )
+    assert (
+        finance.post(url, {"amount": "5,000", "booked_on": today, "reference": "BANK-1"}).status_code == 302
+    )
+    assert finance.get(url).context["balance"] == Decimal("7000.00")
+    # a channel manager reads the ledger but does not book
+    desk = client_as(manager)
+    assert desk.get(url).status_code == 200 and not desk.get(url).context["may_book"]
+    assert desk.post(url, {"amount": "1", "booked_on": today}).status_code == 403
+    with tenant_context(alpha):
+        assert ReceivableEntry.objects.count() == 2
+    assert finance.get(f"{BASE}receivables/export/")["Content-Type"].startswith(XLSX)

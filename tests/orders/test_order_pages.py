@@ -178,3 +178,27 @@ def test_the_desk_ships_in_parts_and_the_partner_confirms_receipt_on_the_page(
     )
     assert response.status_code == 302
     assert client_as(manager).post(url, {}).status_code == 403
+
+
+def test_the_desk_changes_a_confirmed_orders_quantities_and_a_raise_is_checked(
+    client_as, manager, partner_user, alpha, alpha_partner, confirmed
+):
+    url = f"{LIST}{confirmed.pk}/quantities/"
+    client = client_as(manager)
+    page = _page(client, confirmed)
+    assert page.context["quantities_form"] is not None
+    with tenant_context(alpha):
+        pile = confirmed.lines.get(product__sku="XC-AC7")
+        service = confirmed.lines.get(product__sku="XC-SVC")
+    fields = {f"qty-q_{pile.pk}": "12", f"qty-q_{service.pk}": "2", "qty-reason": ""}
+    no_reason = client.post(url, fields)
+    assert no_reason.status_code == 400 and no_reason.context["quantities_form"].errors
+    assert client.post(url, {**fields, "qty-reason": "客户追加两台"}).status_code == 302
+    with tenant_context(alpha):
+        assert Order.objects.get(pk=confirmed.pk).lines.get(pk=pile.pk).quantity == 12
+    # far over the credit limit: back on credit hold
+    Partner.all_tenants.filter(pk=alpha_partner.pk).update(credit_limit=Decimal("30000.00"))
+    client.post(url, {**fields, f"qty-q_{pile.pk}": "40", "qty-reason": "项目扩容"})
+    with tenant_context(alpha):
+        assert Order.objects.get(pk=confirmed.pk).status == OrderStatus.CREDIT_HOLD
+    assert client_as(partner_user).post(url, fields).status_code == 403
