@@ -253,7 +253,8 @@ class PartnerImportFactory(TenantOwnedFactory):
             return
         from partners.importer import template_workbook
 
-        data = extracted if extracted is not None else template_workbook()
+        with tenant_context(obj.tenant):  # the template names the tenant's tiers and regions
+            data = extracted if extracted is not None else template_workbook()
         attach_workbook(obj, data, "渠道商导入.xlsx")
 
 

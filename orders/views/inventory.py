@@ -118,7 +118,7 @@ def stock_export(request):
         _("Status"),
         _("Suggested order"),
         _("Last counted"),
-        _("As of"),
+        _("Figures changed"),
     ]
     return exports.xlsx_response(headers=headers, rows=rows, title=_("Stock monitoring"))
 

@@ -53,7 +53,8 @@ def test_it_creates_nothing_the_second_time(capsys):
         "users": 2 * len(Role) + 2 + 2 * 2,
         "partners": 2 * PARTNERS_PER_TENANT + 2 + 4,
         "products": sum(len(products) for _lines, _categories, products in CATALOGUES.values()),
-        "orders": sum(len(orders) for orders in DEMO_ORDERS.values()),
+        # and a replenishment order a month for a year per tenant (orders.demo._replenish)
+        "orders": sum(len(orders) for orders in DEMO_ORDERS.values()) + 2 * 12,
         # per tenant: an opening count, twelve month-end counts and thirteen sell-out reports
         "inventory reports": 2 * (1 + 12 + 13),
     }

@@ -68,7 +68,8 @@ class ProductImportFactory(TenantOwnedFactory):
             return
         from orders.importer import template_workbook
 
-        data = extracted if extracted is not None else template_workbook()
+        with tenant_context(obj.tenant):  # the template names the tenant's lines and categories
+            data = extracted if extracted is not None else template_workbook()
         attach_workbook(obj, data, "产品导入.xlsx")
 
 

@@ -330,3 +330,19 @@ def test_finance_books_a_payment_and_the_balance_falls(client_as, member, manage
     with tenant_context(alpha):
         assert ReceivableEntry.objects.count() == 2
     assert finance.get(f"{BASE}receivables/export/")["Content-Type"].startswith(XLSX)
+
+
+def test_a_sell_out_file_over_the_row_limit_is_refused_at_upload(
+    client_as, partner_user, alpha, world, monkeypatch
+):
+    from orders import report_import
+
+    monkeypatch.setattr(report_import.SELL_OUT_IMPORTER.sheet, "max_rows", 2)
+    rows = [[world["today"], "XC-AC7", 1, 10, "浙江", "", "", ""]] * 3
+    response = client_as(partner_user).post(
+        f"{BASE}reports/sell-out/import/",
+        {"file": SimpleUploadedFile("big.xlsx", workbook(SELL_OUT_HEADERS, rows), content_type=XLSX)},
+    )
+    assert response.status_code == 400 and response.context["form"].errors["file"]
+    with tenant_context(alpha):
+        assert not InventoryImport.objects.exists()
