@@ -21,12 +21,15 @@ from channelhub import caching
 
 
 class KeptCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_scopes: tuple[str, ...] = (), **kwargs):
+    def __init__(self, object_list, per_page, *, count_scopes: tuple[str, ...] = (), count_of=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_scopes = count_scopes
+        self.count_of = count_of  # the same rows without what only the ordering needs (a join)
 
     @cached_property
     def count(self):
+        if self.count_of is not None and not self.count_scopes:
+            return self.count_of.count()
         if not self.count_scopes or not caching.enabled():
             return super().count
         sql, params = self.object_list.order_by().query.sql_with_params()
@@ -36,12 +39,17 @@ class KeptCountPaginator(Paginator):
         )
 
 
-def page_by_ids(ordered, rows, number, per_page: int, count_scopes: tuple[str, ...] = ()) -> Page:
+def page_by_ids(
+    ordered, rows, number, per_page: int, count_scopes: tuple[str, ...] = (), count_of=None
+) -> Page:
     """The page ``number`` of ``ordered`` (a sorted queryset), its objects loaded from
     ``rows`` (the same scope, with the joins and columns the page shows; or ``values()``
     including ``"pk"``), in page order. With ``count_scopes`` (every scope a change of which
-    can change what ``ordered`` holds), the count is kept until one of them changes."""
-    paginator = KeptCountPaginator(ordered.values_list("pk", flat=True), per_page, count_scopes=count_scopes)
+    can change what ``ordered`` holds), the count is kept until one of them changes;
+    ``count_of`` counts the same rows without a join only the ordering needs."""
+    paginator = KeptCountPaginator(
+        ordered.values_list("pk", flat=True), per_page, count_scopes=count_scopes, count_of=count_of
+    )
     page = paginator.get_page(number)
     ids = list(page.object_list)
     if issubclass(rows._iterable_class, ValuesIterable):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from channelhub import audit, exports, periods
 from channelhub.access import get_for_tenant_or_404, restrict_to_partner, tenant_view
 from channelhub.forms import SpreadsheetUploadForm, add_service_errors
+from channelhub.pagination import page_by_ids
 from channelhub.views.imports import ImportPages, preview_page, template_download, upload_page
 from orders import report_import, services
 from orders.filters import POSITION_SORTS, REPORT_SORTS, PositionFilter, ReportFilter
@@ -56,7 +57,11 @@ def _positions(request):
 @tenant_view("inventory.view")
 def stock(request):
     filterset, queryset, sort = _positions(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordered = queryset
+    if sort.lstrip("-") == "partner":  # lets PostgreSQL walk the partners' (tenant, name) index
+        ordered = queryset.filter(partner__tenant=request.tenant)
+    rows = StockPosition.objects.select_related("partner", "product__line")
+    page = page_by_ids(ordered, rows, request.GET.get("page"), PAGE_SIZE, count_of=queryset)
     counted = dict(
         filterset.qs.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
