@@ -119,28 +119,27 @@ WITH last_day AS (
       JOIN {order} o ON o.id = sh.order_id
     WHERE sh.tenant_id = %(tenant)s AND sh.status = %(in_transit)s {partner_o}
     GROUP BY o.partner_id, ol.product_id
+), parts AS (
+    -- one row per pair and source, summed below: no UNION to deduplicate, no join per source
+    SELECT partner_id, product_id, quantity AS counted, 0 AS moved, 0 AS sold_since, 0 AS sold,
+           0 AS in_transit, counted_on FROM last_count
+    UNION ALL SELECT partner_id, product_id, 0, quantity, 0, 0, 0, NULL FROM moved
+    UNION ALL SELECT partner_id, product_id, 0, 0, quantity, 0, 0, NULL FROM sold_since
+    UNION ALL SELECT partner_id, product_id, 0, 0, 0, quantity, 0, NULL FROM sold_window
+    UNION ALL SELECT partner_id, product_id, 0, 0, 0, 0, quantity, NULL FROM transit
 ), pairs AS (
-    SELECT partner_id, product_id FROM last_count
-    UNION SELECT partner_id, product_id FROM moved
-    UNION SELECT partner_id, product_id FROM sold_since
-    UNION SELECT partner_id, product_id FROM sold_window
-    UNION SELECT partner_id, product_id FROM transit
+    -- integers (PostgreSQL sums bigints as numeric): the suggestion's divisions round down
+    SELECT partner_id, product_id, CAST(SUM(counted) + SUM(moved) - SUM(sold_since) AS INTEGER) AS book,
+           CAST(SUM(in_transit) AS INTEGER) AS in_transit, CAST(SUM(sold) AS INTEGER) AS sold,
+           MAX(counted_on) AS last_counted_on
+    FROM parts GROUP BY partner_id, product_id
 ), figures AS (
-    SELECT k.partner_id, k.product_id,
-      COALESCE(c.quantity, 0) + COALESCE(mv.quantity, 0) - COALESCE(ss.quantity, 0) AS book,
-      COALESCE(tr.quantity, 0) AS in_transit,
-      COALESCE(sw.quantity, 0) AS sold,
-      c.counted_on AS last_counted_on,
+    SELECT k.partner_id, k.product_id, k.book, k.in_transit, k.sold, k.last_counted_on,
       p.pack_multiple, pl.low_cover_days AS low, pl.target_cover_days AS target,
       pl.overstock_cover_days AS over
     FROM pairs k
       JOIN {product} p ON p.id = k.product_id
       JOIN {line} pl ON pl.id = p.line_id
-      LEFT JOIN last_count c ON c.partner_id = k.partner_id AND c.product_id = k.product_id
-      LEFT JOIN moved mv ON mv.partner_id = k.partner_id AND mv.product_id = k.product_id
-      LEFT JOIN sold_since ss ON ss.partner_id = k.partner_id AND ss.product_id = k.product_id
-      LEFT JOIN sold_window sw ON sw.partner_id = k.partner_id AND sw.product_id = k.product_id
-      LEFT JOIN transit tr ON tr.partner_id = k.partner_id AND tr.product_id = k.product_id
     WHERE p.is_service = %(false)s
 )
 """
